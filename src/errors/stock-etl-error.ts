@@ -1,0 +1,70 @@
+/** Every error code stock-etl throws. Stable: safe to switch on. */
+export type StockEtlErrorCode =
+  | 'RATE_LIMITED'
+  | 'DAILY_LIMIT'
+  | 'PREMIUM_ENDPOINT'
+  | 'INVALID_API_KEY'
+  | 'INVALID_REQUEST'
+  | 'UPSTREAM'
+  | 'BAD_RESPONSE'
+  | 'VALIDATION'
+  | 'SCHEMA'
+  | 'ABORTED'
+  | 'REJECTED_ROWS';
+
+/** Options accepted by every stock-etl error constructor. */
+export interface StockEtlErrorOptions {
+  /** The underlying error, kept for debugging (already redacted of secrets). */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error stock-etl throws. Carries a stable string `code`.
+ *
+ * Use the `is*Error` guards (which compare `code`) instead of `instanceof` when two copies of the
+ * package may be loaded (e.g. ESM and CommonJS in one process).
+ */
+export class StockEtlError extends Error {
+  /** Machine-readable error code. */
+  readonly code: StockEtlErrorCode;
+
+  /**
+   * @param code - the stable error code
+   * @param message - a human-readable message that never contains the API key
+   * @param options - `cause`
+   */
+  constructor(code: StockEtlErrorCode, message: string, options?: StockEtlErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  /** A plain JSON form (name, code, message) for logs and job records. */
+  toJSON(): { name: string; code: StockEtlErrorCode; message: string } {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** True when `error` is any stock-etl error (works across duplicate copies of the package). */
+export function isStockEtlError(error: unknown): error is StockEtlError {
+  return (
+    error instanceof StockEtlError ||
+    (error instanceof Error &&
+      typeof (error as { code?: unknown }).code === 'string' &&
+      ERROR_CODES.has((error as { code: string }).code))
+  );
+}
+
+const ERROR_CODES: ReadonlySet<string> = new Set<StockEtlErrorCode>([
+  'RATE_LIMITED',
+  'DAILY_LIMIT',
+  'PREMIUM_ENDPOINT',
+  'INVALID_API_KEY',
+  'INVALID_REQUEST',
+  'UPSTREAM',
+  'BAD_RESPONSE',
+  'VALIDATION',
+  'SCHEMA',
+  'ABORTED',
+  'REJECTED_ROWS',
+]);
