@@ -17,7 +17,10 @@ export interface Db {
   /** Which driver is behind it. */
   readonly driver: 'pg' | 'pglite';
   /** Runs one parameterised statement (`$1`, `$2`, …). */
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>>;
   /** Runs one or more statements without parameters (simple protocol). */
   exec(text: string): Promise<void>;
   /**

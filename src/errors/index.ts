@@ -1,5 +1,5 @@
-import { AbortedError } from './aborted-error';
-import {
+import type { AbortedError } from './aborted-error';
+import type {
   DailyLimitError,
   InvalidApiKeyError,
   InvalidRequestError,
@@ -8,10 +8,10 @@ import {
   ResponseFormatError,
   UpstreamError,
 } from './api-errors';
-import { RejectedRowsError } from './rejected-rows-error';
-import { SchemaError } from './schema-error';
+import type { RejectedRowsError } from './rejected-rows-error';
+import type { SchemaError } from './schema-error';
 import { isStockEtlError, type StockEtlErrorCode } from './stock-etl-error';
-import { ValidationError } from './validation-error';
+import type { ValidationError } from './validation-error';
 
 export { AbortedError, throwIfAborted } from './aborted-error';
 export {

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Packs the library as npm would publish it and checks the tarball with publint and
+// @arethetypeswrong/cli (ESM + CommonJS entry points, per-condition types).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'stock-etl-pack-'));
+try {
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+    encoding: 'utf8',
+  });
+  const [info] = JSON.parse(out);
+  const tarball = join(dir, info.filename);
+  const files = info.files.map((f) => f.path);
+  const unexpected = files.filter(
+    (f) => !/^(dist\/|sql\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f),
+  );
+  if (unexpected.length)
+    throw new Error(`unexpected files in the package: ${unexpected.join(', ')}`);
+  console.log(
+    `packed ${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(0)} KiB`,
+  );
+  execFileSync('npx', ['publint', '--strict', tarball], { stdio: 'inherit' });
+  execFileSync('npx', ['attw', tarball, '--profile', 'node16'], { stdio: 'inherit' });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
