@@ -1,0 +1,136 @@
+import type { IndexBar, MalformedBar, SeriesMeta, TimeSeries } from '../types';
+import {
+  DATE_OR_DATE_TIME_RE,
+  DATE_RE,
+  DECIMAL_RE,
+  DIGITS_RE,
+  formatError,
+  isObject,
+  type ParseContext,
+  parseJsonBody,
+  stripKeys,
+  stripPrefix,
+} from './common';
+import { findDuplicateKeys } from './duplicates';
+import type { MalformedRowsMode } from './series';
+
+/**
+ * INDEX_DATA parser. No recording exists (API.md §2.13 only says "daily, weekly, or monthly OHLC
+ * time series"), so it accepts the two shapes Alpha Vantage uses elsewhere and is strict about
+ * everything that matters, tolerant about everything else:
+ * - a TIME_SERIES-like object (`Meta Data` + one series object keyed by date), or
+ * - an object with one array of `{ date | timestamp, open, high, low, close, volume? }`.
+ * Unknown extra keys (top level, meta, bar) are ignored; `1. `-style prefixes are stripped.
+ * Bars are returned newest first whatever the body's order. Meta defaults: the requested symbol,
+ * zone `US/Eastern` (the zone of every other Alpha Vantage series), last refreshed = newest bar.
+ */
+
+const DEFAULT_ZONE = 'US/Eastern';
+const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
+
+/** Parses an INDEX_DATA body (see the module comment for the accepted shapes). */
+export function parseIndexData(
+  text: string,
+  ctx: ParseContext,
+  mode: MalformedRowsMode,
+): TimeSeries<IndexBar> {
+  const body = parseJsonBody(text, ctx);
+  if (!isObject(body)) throw formatError(ctx, 'the body is not a JSON object');
+  if (Object.keys(body).length === 0) throw formatError(ctx, 'empty object {} (no data)');
+  const metaRaw = body['Meta Data'];
+  if (metaRaw !== undefined && !isObject(metaRaw)) throw formatError(ctx, '"Meta Data" is not an object');
+  const candidates = Object.keys(body).filter(
+    (k) => k !== 'Meta Data' && body[k] !== null && typeof body[k] === 'object',
+  );
+  const preferred = candidates.filter((k) => /time series|data/i.test(k));
+  const key = candidates.length === 1 ? candidates[0] : preferred.length === 1 ? preferred[0] : undefined;
+  if (key === undefined) {
+    throw formatError(ctx, `no single series found (keys: ${JSON.stringify(Object.keys(body))})`);
+  }
+  const series = body[key];
+  const entries: [string | null, unknown][] = Array.isArray(series)
+    ? series.map((e) => [isObject(e) ? dateOf(e) : null, e])
+    : Object.entries(series as Record<string, unknown>);
+  const dupes = Array.isArray(series) ? arrayDuplicates(entries) : objectDuplicates(text, series, entries.length);
+
+  const bars: IndexBar[] = [];
+  const malformed: MalformedBar[] = [];
+  for (const [time, raw] of entries) {
+    const reason =
+      time !== null && dupes.has(time)
+        ? `duplicated timestamp (${dupes.get(time)} bars)`
+        : checkBar(time, raw, bars);
+    if (reason === undefined) continue;
+    if (mode === 'throw') throw formatError(ctx, `bar ${time ?? '?'}: ${reason}`);
+    malformed.push({ time, reason, raw });
+  }
+  bars.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+  if (bars.length === 0 && malformed.length === 0) throw formatError(ctx, `series "${key}" is empty`);
+  return { endpoint: ctx.endpoint, meta: indexMeta(metaRaw, ctx, bars), bars, malformed };
+}
+
+/** Validates one bar and appends it to `bars`; returns the reason when it is bad. */
+function checkBar(time: string | null, raw: unknown, bars: IndexBar[]): string | undefined {
+  if (time === null) return 'bar has no date';
+  if (!DATE_OR_DATE_TIME_RE.test(time)) return `timestamp ${JSON.stringify(time)} is not a valid date`;
+  if (!isObject(raw)) return 'bar is not an object';
+  const fields = lowerStripped(raw);
+  const bar: IndexBar = { time, open: '', high: '', low: '', close: '', volume: null };
+  for (const f of PRICE_FIELDS) {
+    const value = fields[f];
+    if (value === undefined) return `${f} is missing`;
+    if (typeof value !== 'string' || !DECIMAL_RE.test(value)) {
+      return `${f} is not a number: ${JSON.stringify(value)}`;
+    }
+    bar[f] = value;
+  }
+  const volume = fields.volume;
+  if (volume !== undefined && volume !== null && volume !== '' && volume !== '-') {
+    if (typeof volume !== 'string' || !DIGITS_RE.test(volume)) {
+      return `volume is not a whole number: ${JSON.stringify(volume)}`;
+    }
+    bar.volume = volume;
+  }
+  bars.push(bar);
+  return undefined;
+}
+
+function indexMeta(raw: Record<string, unknown> | undefined, ctx: ParseContext, bars: IndexBar[]): SeriesMeta {
+  const m = raw ? lowerStripped(raw) : {};
+  const str = (k: string) => (typeof m[k] === 'string' && m[k] !== '' ? (m[k] as string) : undefined);
+  const lastRefreshed = str('last refreshed') ?? bars[0]?.time ?? '';
+  if (lastRefreshed && !DATE_OR_DATE_TIME_RE.test(lastRefreshed)) {
+    throw formatError(ctx, `Meta Data: Last Refreshed ${JSON.stringify(lastRefreshed)} is not a date`);
+  }
+  return {
+    information: str('information') ?? '',
+    symbol: str('symbol') ?? ctx.symbol ?? '',
+    lastRefreshed,
+    timeZone: str('time zone') ?? DEFAULT_ZONE,
+  };
+}
+
+function dateOf(entry: Record<string, unknown>): string | null {
+  const f = lowerStripped(entry);
+  const value = f.date ?? f.timestamp ?? f.time;
+  return typeof value === 'string' && (DATE_RE.test(value) || DATE_OR_DATE_TIME_RE.test(value)) ? value : null;
+}
+
+function lowerStripped(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(stripKeys(record))) out[stripPrefix(k).toLowerCase()] = v;
+  return out;
+}
+
+function arrayDuplicates(entries: [string | null, unknown][]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [t] of entries) if (t !== null) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const [t, n] of counts) if (n < 2) counts.delete(t);
+  return counts;
+}
+
+function objectDuplicates(text: string, series: unknown, parsed: number): Map<string, number> {
+  const first = isObject(series) ? Object.values(series)[0] : undefined;
+  const openKey = isObject(first) ? Object.keys(first).find((k) => /open$/i.test(k)) : undefined;
+  return findDuplicateKeys(text, openKey, parsed) ?? new Map();
+}

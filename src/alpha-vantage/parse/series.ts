@@ -1,0 +1,211 @@
+import * as v from 'valibot';
+import {
+  type AdjustedPriceBar,
+  INTRADAY_INTERVALS,
+  type MalformedBar,
+  type PriceBar,
+  type SeriesMeta,
+  type TimeSeries,
+} from '../types';
+import {
+  check,
+  DATE_OR_DATE_TIME_RE,
+  DATE_RE,
+  DATE_TIME_RE,
+  DECIMAL_RE,
+  DIGITS_RE,
+  formatError,
+  isObject,
+  nonEmpty,
+  type ParseContext,
+  parseJsonBody,
+  stripKeys,
+  stripPrefix,
+} from './common';
+import { findDuplicateKeys } from './duplicates';
+
+/**
+ * TIME_SERIES_* parser. The envelope (`Meta Data`, the series key) is validated with valibot; the
+ * bars — up to ~20k per month of 1-min extended-hours data — with hand-written checks, because a
+ * valibot object schema per bar is several times slower than the budget (≥300k bars/s) allows.
+ */
+
+/** What a series endpoint's bars contain. */
+export type BarKind = 'plain' | 'adjusted' | 'adjusted-split';
+
+/** How to parse one series endpoint. */
+export interface SeriesSpec extends ParseContext {
+  /** The data key, e.g. `Time Series (5min)`, `Weekly Adjusted Time Series`. */
+  seriesKey: string;
+  /** Bar fields. */
+  kind: BarKind;
+  /** Series keys are date-times (intraday) rather than dates. */
+  intraday: boolean;
+}
+
+/** What to do with a bad bar. */
+export type MalformedRowsMode = 'throw' | 'report';
+
+const metaSchema = v.object({
+  information: v.string(),
+  symbol: nonEmpty,
+  lastRefreshed: v.pipe(
+    v.string(),
+    v.regex(DATE_OR_DATE_TIME_RE, 'not a YYYY-MM-DD[ HH:MM:SS] time'),
+  ),
+  interval: v.optional(v.picklist(INTRADAY_INTERVALS, 'not a known interval')),
+  outputSize: v.optional(v.string()),
+  timeZone: nonEmpty,
+});
+
+const META_FIELDS: Record<string, keyof SeriesMeta> = {
+  Information: 'information',
+  Symbol: 'symbol',
+  'Last Refreshed': 'lastRefreshed',
+  Interval: 'interval',
+  'Output Size': 'outputSize',
+  'Time Zone': 'timeZone',
+};
+
+/**
+ * Maps and validates `Meta Data` (prefixes stripped, unknown keys ignored).
+ * @internal
+ */
+export function parseMeta(raw: unknown, ctx: ParseContext): SeriesMeta {
+  if (!isObject(raw)) throw formatError(ctx, '"Meta Data" is missing or not an object');
+  const mapped: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(stripKeys(raw))) {
+    const field = META_FIELDS[key];
+    if (field) mapped[field] = value;
+  }
+  const meta = check(metaSchema, mapped, ctx, 'Meta Data:');
+  const out: SeriesMeta = {
+    information: meta.information,
+    symbol: meta.symbol,
+    lastRefreshed: meta.lastRefreshed,
+    timeZone: meta.timeZone,
+  };
+  if (meta.interval !== undefined) out.interval = meta.interval;
+  if (meta.outputSize !== undefined) out.outputSize = meta.outputSize;
+  return out;
+}
+
+type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'adjustedClose' | 'dividendAmount' | 'splitCoefficient';
+
+const FIELD_BY_NAME: Record<string, Field> = {
+  open: 'open',
+  high: 'high',
+  low: 'low',
+  close: 'close',
+  volume: 'volume',
+  'adjusted close': 'adjustedClose',
+  'dividend amount': 'dividendAmount',
+  'split coefficient': 'splitCoefficient',
+};
+
+const FIELDS: Record<BarKind, readonly Field[]> = {
+  plain: ['open', 'high', 'low', 'close', 'volume'],
+  adjusted: ['open', 'high', 'low', 'close', 'adjustedClose', 'volume', 'dividendAmount'],
+  'adjusted-split': [
+    'open',
+    'high',
+    'low',
+    'close',
+    'adjustedClose',
+    'volume',
+    'dividendAmount',
+    'splitCoefficient',
+  ],
+};
+
+/** Maps each wanted field to the body's key for it (`open` → `1. open`), from one sample bar. */
+function keyMap(bar: Record<string, unknown>): Partial<Record<Field, string>> {
+  const map: Partial<Record<Field, string>> = {};
+  for (const key of Object.keys(bar)) {
+    const field = FIELD_BY_NAME[stripPrefix(key).toLowerCase()];
+    if (field) map[field] = key;
+  }
+  return map;
+}
+
+/** Checks one bar; returns the reason it is bad, or the parsed bar. */
+function readBar(
+  time: string,
+  raw: unknown,
+  fields: readonly Field[],
+  cached: Partial<Record<Field, string>>,
+  timeRe: RegExp,
+): string | Record<string, string | null> {
+  if (!timeRe.test(time)) return `timestamp ${JSON.stringify(time)} is not a valid time`;
+  if (!isObject(raw)) return 'bar is not an object';
+  let keys = cached;
+  const bar: Record<string, string | null> = { time };
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as Field;
+    let value = raw[keys[field] as string];
+    // A bar keyed differently from the first one (another prefix) takes the slow path once.
+    if (value === undefined && keys === cached) {
+      keys = keyMap(raw);
+      value = raw[keys[field] as string];
+    }
+    if (value === undefined) return `${field} is missing`;
+    if (typeof value !== 'string') return `${field} is not a string: ${JSON.stringify(value)}`;
+    const ok = field === 'volume' ? DIGITS_RE.test(value) : DECIMAL_RE.test(value);
+    if (!ok) return `${field} is not a number: ${JSON.stringify(value)}`;
+    bar[field] = value;
+  }
+  return bar;
+}
+
+/**
+ * Parses a TIME_SERIES_* JSON body.
+ * @param text - the body as received (duplicate series keys are detected in it)
+ * @param spec - endpoint, series key and bar kind
+ * @param mode - `'throw'`: any bad bar is a ResponseFormatError; `'report'`: bad bars go to `malformed`
+ */
+export function parseTimeSeries(
+  text: string,
+  spec: SeriesSpec,
+  mode: MalformedRowsMode,
+): TimeSeries<PriceBar | AdjustedPriceBar> {
+  const body = parseJsonBody(text, spec);
+  if (!isObject(body)) throw formatError(spec, 'the body is not a JSON object');
+  if (Object.keys(body).length === 0) throw formatError(spec, 'empty object {} (no data)');
+  const meta = parseMeta(body['Meta Data'], spec);
+  const series = body[spec.seriesKey];
+  if (!isObject(series)) {
+    const keys = Object.keys(body).filter((k) => k !== 'Meta Data');
+    throw formatError(
+      spec,
+      `series key "${spec.seriesKey}" is ${series === undefined ? 'missing' : 'not an object'} (keys: ${JSON.stringify(keys)})`,
+    );
+  }
+  const fields = FIELDS[spec.kind];
+  const timeRe = spec.intraday ? DATE_TIME_RE : DATE_RE;
+  const times = Object.keys(series);
+  const first = series[times[0] as string];
+  const cached = isObject(first) ? keyMap(first) : {};
+  const duplicates = findDuplicateKeys(text, cached.open, times.length);
+  const bars: (PriceBar | AdjustedPriceBar)[] = [];
+  const malformed: MalformedBar[] = [];
+  const reject = (time: string | null, reason: string, raw: unknown) => {
+    if (mode === 'throw') throw formatError(spec, `bar ${time ?? '?'}: ${reason}`);
+    malformed.push({ time, reason, raw });
+  };
+  for (const time of times) {
+    const raw = series[time];
+    const dupCount = duplicates?.get(time);
+    if (dupCount !== undefined) {
+      reject(time, `duplicated timestamp (${dupCount} bars; JSON keeps only the last)`, raw);
+      continue;
+    }
+    const bar = readBar(time, raw, fields, cached, timeRe);
+    if (typeof bar === 'string') {
+      reject(time, bar, raw);
+      continue;
+    }
+    if (spec.kind === 'adjusted') bar.splitCoefficient = null;
+    bars.push(bar as unknown as PriceBar | AdjustedPriceBar);
+  }
+  return { endpoint: spec.endpoint, meta, bars, malformed };
+}
