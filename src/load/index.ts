@@ -1,0 +1,24 @@
+export {
+  failStaleJobs,
+  finishJobLog,
+  heartbeatJobLog,
+  type JobLogFinish,
+  startJobLog,
+} from './job-log';
+export { type LoadCallOptions, Loader, type LoaderOptions } from './loader';
+export {
+  advanceWatermark,
+  completedMonths,
+  markMonthComplete,
+  quarantineRows,
+  readWatermark,
+} from './progress';
+export type { ColumnSpec, ColumnType, TableSpec } from './table-spec';
+export {
+  addCounts,
+  type LoadCounts,
+  type LoadMethod,
+  NO_COUNTS,
+  type UpsertOptions,
+  upsertRows,
+} from './upsert';

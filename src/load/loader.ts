@@ -1,0 +1,172 @@
+import { toDb } from '../db/adapters';
+import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
+import type { Db, DbHandle } from '../db/types';
+import type {
+  DailyPriceRow,
+  IndexPriceRow,
+  IntradayPriceRow,
+  PeriodPriceRow,
+  QuoteRow,
+  RejectedRow,
+  StockRow,
+} from '../transform/rows';
+import { quarantineRows } from './progress';
+import { deactivateStocks, upsertStocks } from './stocks';
+import { dailySpec, indexPriceSpec, intradaySpec, periodSpec, quoteSpec } from './tables';
+import { type LoadCounts, type LoadMethod, type UpsertOptions, upsertRows } from './upsert';
+
+/** Options of {@link Loader}. */
+export interface LoaderOptions {
+  /** A `pg.Pool`, `pg.Client` or PGlite instance. */
+  db: DbHandle;
+  /**
+   * Schema holding the stock-etl tables.
+   * @default 'stock_etl'
+   */
+  schema?: string;
+  /**
+   * How rows reach PostgreSQL: `unnest` batches, `copy` through a staging table, or `auto`
+   * (COPY from `copyThreshold` rows).
+   * @default 'auto'
+   */
+  method?: LoadMethod;
+  /**
+   * Rows per unnest statement.
+   * @default 5000
+   */
+  batchSize?: number;
+  /**
+   * Rows from which `auto` uses COPY.
+   * @default 5000
+   */
+  copyThreshold?: number;
+}
+
+/** Per-call options of the `load*` methods. */
+export interface LoadCallOptions {
+  /** Run inside this transaction (from `db.transaction`) instead of a new one. */
+  tx?: Db;
+}
+
+/**
+ * Writes canonical rows (from the transformer) into the stock-etl tables with raw-SQL batch
+ * upserts. Every call is one transaction: all rows or none. Re-loading unchanged rows rewrites
+ * nothing and reports them as `unchanged`; counts are exact.
+ *
+ * @example
+ * ```ts
+ * const loader = new Loader({ db: pool });
+ * const { inserted, updated, unchanged } = await loader.loadDaily(rows, { adjusted: false });
+ * ```
+ */
+export class Loader {
+  /** The wrapped database. */
+  readonly db: Db;
+  /** Schema name. */
+  readonly schema: string;
+  readonly #q: string;
+  readonly #upsert: UpsertOptions;
+
+  /** @param options - database, schema and tuning */
+  constructor(options: LoaderOptions) {
+    this.db = toDb(options.db);
+    this.schema = options.schema ?? DEFAULT_SCHEMA;
+    this.#q = quoteSchema(this.schema);
+    this.#upsert = {
+      method: options.method ?? 'auto',
+      batchSize: options.batchSize ?? 5000,
+      copyThreshold: options.copyThreshold ?? 5000,
+    };
+  }
+
+  /** Daily bars into `stock_prices`. An unadjusted load (`adjusted: false`) keeps adjusted columns. */
+  loadDaily(
+    rows: readonly DailyPriceRow[],
+    options: LoadCallOptions & { adjusted: boolean },
+  ): Promise<LoadCounts> {
+    return upsertRows(
+      options.tx ?? this.db,
+      this.#q,
+      dailySpec(options.adjusted),
+      rows,
+      this.#upsert,
+    );
+  }
+
+  /** Weekly or monthly bars, keyed by `period_start`. */
+  loadPeriod(
+    period: 'weekly' | 'monthly',
+    rows: readonly PeriodPriceRow[],
+    options: LoadCallOptions & { adjusted: boolean },
+  ): Promise<LoadCounts> {
+    return upsertRows(
+      options.tx ?? this.db,
+      this.#q,
+      periodSpec(period, options.adjusted),
+      rows,
+      this.#upsert,
+    );
+  }
+
+  /** Intraday bars into `stock_prices_intraday`. */
+  loadIntraday(
+    rows: readonly IntradayPriceRow[],
+    options: LoadCallOptions = {},
+  ): Promise<LoadCounts> {
+    return upsertRows(options.tx ?? this.db, this.#q, intradaySpec, rows, this.#upsert);
+  }
+
+  /** Quote snapshots into `stock_quotes`. */
+  loadQuotes(rows: readonly QuoteRow[], options: LoadCallOptions = {}): Promise<LoadCounts> {
+    return upsertRows(options.tx ?? this.db, this.#q, quoteSpec, rows, this.#upsert);
+  }
+
+  /** Daily index levels into `market_index_prices` (the index is registered in `market_indices`). */
+  async loadIndexPrices(
+    rows: readonly IndexPriceRow[],
+    options: LoadCallOptions = {},
+  ): Promise<LoadCounts> {
+    const run = async (tx: Db) => {
+      await this.upsertIndices(
+        [...new Set(rows.map((r) => r.symbol))].map((symbol) => ({ symbol, name: null })),
+        { tx },
+      );
+      return upsertRows(tx, this.#q, indexPriceSpec, rows, this.#upsert);
+    };
+    return options.tx ? run(options.tx) : this.db.transaction(run);
+  }
+
+  /** Registers indices in `market_indices`; a known name is never erased by a null one. */
+  async upsertIndices(
+    entries: readonly { symbol: string; name: string | null }[],
+    options: LoadCallOptions = {},
+  ): Promise<number> {
+    if (entries.length === 0) return 0;
+    const { rowCount } = await (options.tx ?? this.db).query(
+      `INSERT INTO ${this.#q}.market_indices AS t (symbol, name)
+       SELECT DISTINCT ON (symbol) symbol, name FROM unnest($1::text[], $2::text[]) AS s(symbol, name)
+       ON CONFLICT (symbol) DO UPDATE SET name = COALESCE(EXCLUDED.name, t.name), updated_at = now()
+       WHERE EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM t.name`,
+      [entries.map((e) => e.symbol), entries.map((e) => e.name)],
+    );
+    return rowCount;
+  }
+
+  /** Master data into `stocks`; rows with `isActive: false` soft-delete their symbol. */
+  loadStocks(rows: readonly StockRow[], options: LoadCallOptions = {}): Promise<LoadCounts> {
+    return upsertStocks(options.tx ?? this.db, this.#q, rows);
+  }
+
+  /** Soft-deletes symbols (`is_active = false`); returns how many were active. */
+  deactivateStocks(symbols: readonly string[], options: LoadCallOptions = {}): Promise<number> {
+    return deactivateStocks(options.tx ?? this.db, this.#q, symbols);
+  }
+
+  /** Stores rejected rows in the quarantine table `etl_rejected_rows`. */
+  quarantine(
+    rejects: readonly RejectedRow[],
+    options: LoadCallOptions & { jobId?: number | null } = {},
+  ): Promise<number> {
+    return quarantineRows(options.tx ?? this.db, this.#q, options.jobId ?? null, rejects);
+  }
+}

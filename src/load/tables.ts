@@ -1,0 +1,128 @@
+import type {
+  DailyPriceRow,
+  IndexPriceRow,
+  IntradayPriceRow,
+  PeriodPriceRow,
+  QuoteRow,
+} from '../transform/rows';
+import type { TableSpec } from './table-spec';
+
+const OHLCV = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+/** `stock_prices`; `adjusted` decides whether the adjusted columns are overwritten on conflict. */
+export function dailySpec(adjusted: boolean): TableSpec<DailyPriceRow> {
+  return {
+    table: 'stock_prices',
+    columns: [
+      { name: 'symbol', type: 'text', get: (r) => r.symbol },
+      { name: 'trade_date', type: 'date', get: (r) => r.tradeDate },
+      { name: 'open', type: 'numeric', get: (r) => r.open },
+      { name: 'high', type: 'numeric', get: (r) => r.high },
+      { name: 'low', type: 'numeric', get: (r) => r.low },
+      { name: 'close', type: 'numeric', get: (r) => r.close },
+      { name: 'volume', type: 'bigint', get: (r) => r.volume },
+      { name: 'adjusted_close', type: 'numeric', get: (r) => r.adjustedClose },
+      { name: 'dividend_amount', type: 'numeric', get: (r) => r.dividendAmount },
+      { name: 'split_coefficient', type: 'numeric', get: (r) => r.splitCoefficient },
+    ],
+    key: ['symbol', 'trade_date'],
+    // An unadjusted load never clears what an adjusted load wrote.
+    update: adjusted
+      ? [...OHLCV, 'adjusted_close', 'dividend_amount', 'split_coefficient']
+      : [...OHLCV],
+    touchUpdatedAt: true,
+  };
+}
+
+/** `stock_prices_weekly` / `stock_prices_monthly`, keyed by `period_start`. */
+export function periodSpec(
+  period: 'weekly' | 'monthly',
+  adjusted: boolean,
+): TableSpec<PeriodPriceRow> {
+  return {
+    table: period === 'weekly' ? 'stock_prices_weekly' : 'stock_prices_monthly',
+    columns: [
+      { name: 'symbol', type: 'text', get: (r) => r.symbol },
+      { name: 'period_start', type: 'date', get: (r) => r.periodStart },
+      { name: 'last_trade_date', type: 'date', get: (r) => r.lastTradeDate },
+      { name: 'open', type: 'numeric', get: (r) => r.open },
+      { name: 'high', type: 'numeric', get: (r) => r.high },
+      { name: 'low', type: 'numeric', get: (r) => r.low },
+      { name: 'close', type: 'numeric', get: (r) => r.close },
+      { name: 'volume', type: 'bigint', get: (r) => r.volume },
+      { name: 'adjusted_close', type: 'numeric', get: (r) => r.adjustedClose },
+      { name: 'dividend_amount', type: 'numeric', get: (r) => r.dividendAmount },
+    ],
+    key: ['symbol', 'period_start'],
+    update: adjusted
+      ? ['last_trade_date', ...OHLCV, 'adjusted_close', 'dividend_amount']
+      : ['last_trade_date', ...OHLCV],
+    touchUpdatedAt: true,
+  };
+}
+
+/** `stock_prices_intraday`. */
+export const intradaySpec: TableSpec<IntradayPriceRow> = {
+  table: 'stock_prices_intraday',
+  columns: [
+    { name: 'symbol', type: 'text', get: (r) => r.symbol },
+    { name: 'interval', type: 'text', get: (r) => r.interval },
+    { name: 'ts', type: 'timestamptz', get: (r) => r.ts },
+    { name: 'open', type: 'numeric', get: (r) => r.open },
+    { name: 'high', type: 'numeric', get: (r) => r.high },
+    { name: 'low', type: 'numeric', get: (r) => r.low },
+    { name: 'close', type: 'numeric', get: (r) => r.close },
+    { name: 'volume', type: 'bigint', get: (r) => r.volume },
+  ],
+  key: ['symbol', 'interval', 'ts'],
+  update: [...OHLCV],
+  touchUpdatedAt: false,
+};
+
+/** `stock_quotes`. */
+export const quoteSpec: TableSpec<QuoteRow> = {
+  table: 'stock_quotes',
+  columns: [
+    { name: 'symbol', type: 'text', get: (r) => r.symbol },
+    { name: 'observed_at', type: 'timestamptz', get: (r) => r.observedAt },
+    { name: 'latest_trading_day', type: 'date', get: (r) => r.latestTradingDay },
+    { name: 'price', type: 'numeric', get: (r) => r.price },
+    { name: 'open', type: 'numeric', get: (r) => r.open },
+    { name: 'high', type: 'numeric', get: (r) => r.high },
+    { name: 'low', type: 'numeric', get: (r) => r.low },
+    { name: 'volume', type: 'bigint', get: (r) => r.volume },
+    { name: 'previous_close', type: 'numeric', get: (r) => r.previousClose },
+    { name: 'change', type: 'numeric', get: (r) => r.change },
+    { name: 'change_percent', type: 'numeric', get: (r) => r.changePercent },
+  ],
+  key: ['symbol', 'observed_at'],
+  update: [
+    'latest_trading_day',
+    'price',
+    'open',
+    'high',
+    'low',
+    'volume',
+    'previous_close',
+    'change',
+    'change_percent',
+  ],
+  touchUpdatedAt: false,
+};
+
+/** `market_index_prices`. */
+export const indexPriceSpec: TableSpec<IndexPriceRow> = {
+  table: 'market_index_prices',
+  columns: [
+    { name: 'symbol', type: 'text', get: (r) => r.symbol },
+    { name: 'trade_date', type: 'date', get: (r) => r.tradeDate },
+    { name: 'open', type: 'numeric', get: (r) => r.open },
+    { name: 'high', type: 'numeric', get: (r) => r.high },
+    { name: 'low', type: 'numeric', get: (r) => r.low },
+    { name: 'close', type: 'numeric', get: (r) => r.close },
+    { name: 'volume', type: 'bigint', get: (r) => r.volume },
+  ],
+  key: ['symbol', 'trade_date'],
+  update: [...OHLCV],
+  touchUpdatedAt: true,
+};
