@@ -1,12 +1,8 @@
-export {
-  MarketCalendar,
-  type MarketCalendarOptions,
-  type MarketHoursOptions,
-  type MarketSession,
-} from './market-calendar';
+export { MarketCalendar } from './market-calendar';
 export {
   NYSE_ONE_OFF_CLOSURES,
   NYSE_ONE_OFF_EARLY_CLOSES,
   type OneOffClosure,
   type OneOffEarlyClose,
 } from './one-offs';
+export type { MarketCalendarOptions, MarketHoursOptions, MarketSession } from './types';

@@ -2,7 +2,6 @@ import { ValidationError } from '../errors/validation-error';
 import {
   checkYearArgument,
   dayOfInstant,
-  dayParts,
   formatDay,
   isWeekend,
   MAX_DAY,
@@ -11,47 +10,11 @@ import {
   parseDay,
   parseTime,
 } from './days';
-import { NYSE_ONE_OFF_CLOSURES, NYSE_ONE_OFF_EARLY_CLOSES } from './one-offs';
-import { ruleClosures, ruleEarlyCloses } from './rules';
+import type { MarketCalendarOptions, MarketHoursOptions, MarketSession } from './types';
 
-/** One NYSE trading day: its regular and extended-hours bounds as UTC instants. */
-export interface MarketSession {
-  /** New York calendar day, `YYYY-MM-DD`. */
-  date: string;
-  /** Regular-session open, 09:30 New York time. */
-  open: Date;
-  /** Regular-session close: 16:00 New York time, or the early-close time. */
-  close: Date;
-  /** True when the regular session ends early (usually 13:00). */
-  earlyClose: boolean;
-  /** Start of pre-market trading, 04:00 New York time. */
-  preOpen: Date;
-  /** End of post-market trading: 20:00 New York time, 17:00 on early-close days. */
-  postClose: Date;
-}
+export type { MarketCalendarOptions, MarketHoursOptions, MarketSession } from './types';
 
-/** Closures and early closes to add on top of the built-in NYSE calendar. */
-export interface MarketCalendarOptions {
-  /**
-   * Extra full-day closures (weekdays only), e.g. a closure announced after this release.
-   * @default []
-   */
-  closures?: ReadonlyArray<{ date: string; reason: string }>;
-  /**
-   * Extra early closes; `time` is `HH:MM` New York time, after 09:30 and before 16:00.
-   * @default []
-   */
-  earlyCloses?: ReadonlyArray<{ date: string; time: string; reason?: string }>;
-}
-
-/** Which hours count as "open". */
-export interface MarketHoursOptions {
-  /**
-   * Include pre-market (from 04:00) and post-market (to 20:00, 17:00 on early-close days) trading.
-   * @default false
-   */
-  extendedHours?: boolean;
-}
+import { buildYearTable, type EarlyClose, type YearTable, yearOf } from './year-table';
 
 // Minutes after midnight, New York wall clock.
 const PRE_OPEN = 4 * 60;
@@ -61,20 +24,6 @@ const POST_CLOSE = 20 * 60;
 // NYSE Arca/American/National late trading sessions end at 17:00 on early-close days (NYSE Group
 // holiday announcements, e.g. "late trading sessions will close at 5:00 p.m.").
 const EARLY_POST_CLOSE = 17 * 60;
-
-interface EarlyClose {
-  minutes: number;
-  reason: string;
-}
-
-interface YearTable {
-  closures: Map<number, string>;
-  earlyCloses: Map<number, EarlyClose>;
-}
-
-function yearOf(day: number): number {
-  return dayParts(day).year;
-}
 
 function checkReason(reason: unknown, field: string): string {
   if (typeof reason !== 'string' || reason.trim() === '') {
@@ -305,52 +254,10 @@ export class MarketCalendar {
   /** The merged closures and early closes of a year, built once and kept until an override. */
   #year(year: number): YearTable {
     let table = this.#years.get(year);
-    if (table) return table;
-    const closures = new Map<number, string>();
-    const earlyCloses = new Map<number, EarlyClose>();
-    for (const c of ruleClosures(year)) closures.set(c.day, c.name);
-    for (const e of ruleEarlyCloses(year)) earlyCloses.set(e.day, e);
-    for (const [day, reason] of oneOffClosures(year)) closures.set(day, reason);
-    for (const [day, early] of oneOffEarlyCloses(year)) earlyCloses.set(day, early);
-    for (const [day, early] of this.#earlyCloses)
-      if (yearOf(day) === year) earlyCloses.set(day, early);
-    for (const [day, reason] of this.#closures) if (yearOf(day) === year) closures.set(day, reason);
-    // A closure always wins over an early close of the same day.
-    for (const day of closures.keys()) earlyCloses.delete(day);
-    table = { closures, earlyCloses };
-    this.#years.set(year, table);
+    if (!table) {
+      table = buildYearTable(year, this.#closures, this.#earlyCloses);
+      this.#years.set(year, table);
+    }
     return table;
   }
-}
-
-// The one-off tables are static data: grouped by year once, when the module loads.
-function groupByYear<T>(
-  entries: ReadonlyArray<[number, T]>,
-): ReadonlyMap<number, Array<[number, T]>> {
-  const byYear = new Map<number, Array<[number, T]>>();
-  for (const entry of entries) {
-    const year = yearOf(entry[0]);
-    const list = byYear.get(year) ?? [];
-    list.push(entry);
-    byYear.set(year, list);
-  }
-  return byYear;
-}
-
-const ONE_OFF_CLOSURES_BY_YEAR = groupByYear(
-  NYSE_ONE_OFF_CLOSURES.map((c): [number, string] => [parseDay(c.date), c.reason]),
-);
-const ONE_OFF_EARLY_CLOSES_BY_YEAR = groupByYear(
-  NYSE_ONE_OFF_EARLY_CLOSES.map((e): [number, EarlyClose] => [
-    parseDay(e.date),
-    { minutes: parseTime(e.time), reason: e.reason },
-  ]),
-);
-
-function oneOffClosures(year: number): ReadonlyArray<[number, string]> {
-  return ONE_OFF_CLOSURES_BY_YEAR.get(year) ?? [];
-}
-
-function oneOffEarlyCloses(year: number): ReadonlyArray<[number, EarlyClose]> {
-  return ONE_OFF_EARLY_CLOSES_BY_YEAR.get(year) ?? [];
 }
