@@ -165,4 +165,9 @@ export interface TransformResult<R> {
   rows: R[];
   /** Rejected rows (quarantined or skipped, per the policy). */
   rejects: RejectedRow[];
+  /**
+   * Oddities that rejected nothing but deserve a log line, e.g. the server echoing another symbol
+   * than the one requested. Absent when there were none.
+   */
+  warnings?: string[];
 }

@@ -1,0 +1,194 @@
+import type { AdjustedPriceBar, IndexBar, PriceBar, TimeSeries } from '../alpha-vantage/types';
+import { ResultBuilder, type TransformContext } from './context';
+import { monthStart, parseIsoDate, weekStart } from './dates';
+import type { DailyPriceRow, IndexPriceRow, PeriodPriceRow, TransformResult } from './rows';
+import { validateAdjusted, validateBar } from './validate';
+
+/**
+ * Date-keyed series: daily (adjusted or not), weekly/monthly (keyed by period start) and index
+ * levels. Bars arrive newest first; the first bar seen for a key wins and later ones with the same
+ * key are rejected as duplicates (a repeated key within one body is a server glitch, and the
+ * newest-first order makes the first one the freshest).
+ */
+
+/** Period length of a weekly/monthly series. */
+export type Period = 'week' | 'month';
+
+function isAdjusted(bar: PriceBar | AdjustedPriceBar): bar is AdjustedPriceBar {
+  return 'adjustedClose' in bar;
+}
+
+/** Why a bar's date key is unusable, or `null`. */
+function dateProblem(time: unknown): string | null {
+  if (typeof time !== 'string') return 'time is missing';
+  return parseIsoDate(time)
+    ? null
+    : `time is not a real date (YYYY-MM-DD): ${JSON.stringify(time)}`;
+}
+
+/** Validation shared by every price bar, adjusted fields included when present. */
+function priceBarProblem(bar: PriceBar | AdjustedPriceBar): string | null {
+  return (
+    dateProblem(bar.time) ?? validateBar(bar) ?? (isAdjusted(bar) ? validateAdjusted(bar) : null)
+  );
+}
+
+/**
+ * Daily bars (TIME_SERIES_DAILY or TIME_SERIES_DAILY_ADJUSTED) → `stock_prices` rows keyed by
+ * trading day. Adjusted bars keep the raw OHLCV and add adjusted close, dividend and split
+ * coefficient; unadjusted bars leave those three `null`.
+ *
+ * @throws {@link RejectedRowsError} with policy `'throw'` when any bar is rejected.
+ */
+export function transformDaily(
+  series: TimeSeries<PriceBar | AdjustedPriceBar>,
+  ctx: TransformContext,
+): TransformResult<DailyPriceRow> {
+  const out = new ResultBuilder<DailyPriceRow>(ctx.dataset, ctx.symbol, ctx.policy);
+  out.checkEchoedSymbol(series.meta?.symbol);
+  const seen = new Set<string>();
+  for (const bar of series.bars) {
+    const problem = priceBarProblem(bar);
+    if (problem !== null) {
+      out.reject(typeof bar.time === 'string' ? bar.time : null, problem, bar);
+      continue;
+    }
+    if (seen.has(bar.time)) {
+      out.reject(bar.time, `duplicate trade date ${bar.time}`, bar);
+      continue;
+    }
+    seen.add(bar.time);
+    const adjusted = isAdjusted(bar);
+    out.rows.push({
+      symbol: ctx.symbol,
+      tradeDate: bar.time,
+      open: bar.open,
+      high: bar.high,
+      low: bar.low,
+      close: bar.close,
+      volume: bar.volume,
+      adjustedClose: adjusted ? bar.adjustedClose : null,
+      dividendAmount: adjusted ? bar.dividendAmount : null,
+      splitCoefficient: adjusted ? bar.splitCoefficient : null,
+    });
+  }
+  out.rejectMalformed(series.malformed);
+  return out.finish();
+}
+
+/**
+ * Weekly or monthly bars → rows keyed by `periodStart` (the ISO week's Monday, or the month's 1st),
+ * with `lastTradeDate` = the date Alpha Vantage keyed the bar by. The still-open period is keyed by
+ * its latest trading day, which moves every day (Wednesday, then Friday); keying by period start
+ * makes each refresh update the same row. Two bars of one response in the same period: the first
+ * (newest) wins, the other is rejected as a duplicate.
+ *
+ * @throws {@link RejectedRowsError} with policy `'throw'` when any bar is rejected.
+ */
+export function transformPeriod(
+  series: TimeSeries<PriceBar | AdjustedPriceBar>,
+  period: Period,
+  ctx: TransformContext,
+): TransformResult<PeriodPriceRow> {
+  const out = new ResultBuilder<PeriodPriceRow>(ctx.dataset, ctx.symbol, ctx.policy);
+  out.checkEchoedSymbol(series.meta?.symbol);
+  const startOf = period === 'week' ? weekStart : monthStart;
+  const seen = new Map<string, string>();
+  for (const bar of series.bars) {
+    const problem = priceBarProblem(bar);
+    if (problem !== null) {
+      out.reject(typeof bar.time === 'string' ? bar.time : null, problem, bar);
+      continue;
+    }
+    const periodStart = startOf(bar.time);
+    const earlier = seen.get(periodStart);
+    if (earlier !== undefined) {
+      out.reject(
+        bar.time,
+        `duplicate ${period} starting ${periodStart} (already have the bar of ${earlier})`,
+        bar,
+      );
+      continue;
+    }
+    seen.set(periodStart, bar.time);
+    const adjusted = isAdjusted(bar);
+    out.rows.push({
+      symbol: ctx.symbol,
+      periodStart,
+      lastTradeDate: bar.time,
+      open: bar.open,
+      high: bar.high,
+      low: bar.low,
+      close: bar.close,
+      volume: bar.volume,
+      adjustedClose: adjusted ? bar.adjustedClose : null,
+      dividendAmount: adjusted ? bar.dividendAmount : null,
+    });
+  }
+  out.rejectMalformed(series.malformed);
+  return out.finish();
+}
+
+/**
+ * Weekly bars (TIME_SERIES_WEEKLY[_ADJUSTED]) → `stock_prices_weekly` rows; see
+ * {@link transformPeriod}.
+ *
+ * @throws {@link RejectedRowsError} with policy `'throw'` when any bar is rejected.
+ */
+export function transformWeekly(
+  series: TimeSeries<PriceBar | AdjustedPriceBar>,
+  ctx: TransformContext,
+): TransformResult<PeriodPriceRow> {
+  return transformPeriod(series, 'week', ctx);
+}
+
+/**
+ * Monthly bars (TIME_SERIES_MONTHLY[_ADJUSTED]) → `stock_prices_monthly` rows; see
+ * {@link transformPeriod}.
+ *
+ * @throws {@link RejectedRowsError} with policy `'throw'` when any bar is rejected.
+ */
+export function transformMonthly(
+  series: TimeSeries<PriceBar | AdjustedPriceBar>,
+  ctx: TransformContext,
+): TransformResult<PeriodPriceRow> {
+  return transformPeriod(series, 'month', ctx);
+}
+
+/**
+ * INDEX_DATA bars → `market_index_prices` rows keyed by trading day. Volume stays `null` when the
+ * index has none.
+ *
+ * @throws {@link RejectedRowsError} with policy `'throw'` when any bar is rejected.
+ */
+export function transformIndex(
+  series: TimeSeries<IndexBar>,
+  ctx: TransformContext,
+): TransformResult<IndexPriceRow> {
+  const out = new ResultBuilder<IndexPriceRow>(ctx.dataset, ctx.symbol, ctx.policy);
+  out.checkEchoedSymbol(series.meta?.symbol);
+  const seen = new Set<string>();
+  for (const bar of series.bars) {
+    const problem = dateProblem(bar.time) ?? validateBar(bar);
+    if (problem !== null) {
+      out.reject(typeof bar.time === 'string' ? bar.time : null, problem, bar);
+      continue;
+    }
+    if (seen.has(bar.time)) {
+      out.reject(bar.time, `duplicate trade date ${bar.time}`, bar);
+      continue;
+    }
+    seen.add(bar.time);
+    out.rows.push({
+      symbol: ctx.symbol,
+      tradeDate: bar.time,
+      open: bar.open,
+      high: bar.high,
+      low: bar.low,
+      close: bar.close,
+      volume: bar.volume,
+    });
+  }
+  out.rejectMalformed(series.malformed);
+  return out.finish();
+}
