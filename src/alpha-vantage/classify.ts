@@ -53,7 +53,8 @@ const RATE_BURST_RE = /burst pattern|burst/i;
 const RATE_MINUTE_RE = /per minute|minute-level|call frequency/i;
 const DAILY_RE = /per day|daily (rate )?limit|requests? (per|a) day/i;
 const PREMIUM_RE = /premium endpoint|higher api call volume/i;
-const KEY_RE = /apikey is invalid or missing|invalid api ?key|api ?key is (invalid|missing)|claim your free api key/i;
+const KEY_RE =
+  /apikey is invalid or missing|invalid api ?key|api ?key is (invalid|missing)|claim your free api key/i;
 const INVALID_CALL_RE = /invalid api call|does not exist/i;
 
 /** How long to wait after each kind of rate-limit notice before the next try. */
@@ -131,10 +132,13 @@ export function errorFromNotice(notice: Notice, ctx: NoticeContext): ApiError {
   if (notice.key === 'Error Message' || notice.key === 'detail') {
     return new InvalidRequestError(`Alpha Vantage refused ${where}: ${text}`, opts);
   }
-  return new RateLimitError(`Alpha Vantage answered ${where} with an unrecognised notice: ${text}`, {
-    ...opts,
-    retryAfterMs: RATE_LIMIT_RETRY_AFTER_MS.unknown,
-  });
+  return new RateLimitError(
+    `Alpha Vantage answered ${where} with an unrecognised notice: ${text}`,
+    {
+      ...opts,
+      retryAfterMs: RATE_LIMIT_RETRY_AFTER_MS.unknown,
+    },
+  );
 }
 
 function firstSentence(text: string): string {

@@ -33,17 +33,20 @@ export function parseIndexData(
   text: string,
   ctx: ParseContext,
   mode: MalformedRowsMode,
+  parsed?: unknown,
 ): TimeSeries<IndexBar> {
-  const body = parseJsonBody(text, ctx);
+  const body = parsed ?? parseJsonBody(text, ctx);
   if (!isObject(body)) throw formatError(ctx, 'the body is not a JSON object');
   if (Object.keys(body).length === 0) throw formatError(ctx, 'empty object {} (no data)');
   const metaRaw = body['Meta Data'];
-  if (metaRaw !== undefined && !isObject(metaRaw)) throw formatError(ctx, '"Meta Data" is not an object');
+  if (metaRaw !== undefined && !isObject(metaRaw))
+    throw formatError(ctx, '"Meta Data" is not an object');
   const candidates = Object.keys(body).filter(
     (k) => k !== 'Meta Data' && body[k] !== null && typeof body[k] === 'object',
   );
   const preferred = candidates.filter((k) => /time series|data/i.test(k));
-  const key = candidates.length === 1 ? candidates[0] : preferred.length === 1 ? preferred[0] : undefined;
+  const key =
+    candidates.length === 1 ? candidates[0] : preferred.length === 1 ? preferred[0] : undefined;
   if (key === undefined) {
     throw formatError(ctx, `no single series found (keys: ${JSON.stringify(Object.keys(body))})`);
   }
@@ -51,7 +54,9 @@ export function parseIndexData(
   const entries: [string | null, unknown][] = Array.isArray(series)
     ? series.map((e) => [isObject(e) ? dateOf(e) : null, e])
     : Object.entries(series as Record<string, unknown>);
-  const dupes = Array.isArray(series) ? arrayDuplicates(entries) : objectDuplicates(text, series, entries.length);
+  const dupes = Array.isArray(series)
+    ? arrayDuplicates(entries)
+    : objectDuplicates(text, series, entries.length);
 
   const bars: IndexBar[] = [];
   const malformed: MalformedBar[] = [];
@@ -65,14 +70,16 @@ export function parseIndexData(
     malformed.push({ time, reason, raw });
   }
   bars.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
-  if (bars.length === 0 && malformed.length === 0) throw formatError(ctx, `series "${key}" is empty`);
+  if (bars.length === 0 && malformed.length === 0)
+    throw formatError(ctx, `series "${key}" is empty`);
   return { endpoint: ctx.endpoint, meta: indexMeta(metaRaw, ctx, bars), bars, malformed };
 }
 
 /** Validates one bar and appends it to `bars`; returns the reason when it is bad. */
 function checkBar(time: string | null, raw: unknown, bars: IndexBar[]): string | undefined {
   if (time === null) return 'bar has no date';
-  if (!DATE_OR_DATE_TIME_RE.test(time)) return `timestamp ${JSON.stringify(time)} is not a valid date`;
+  if (!DATE_OR_DATE_TIME_RE.test(time))
+    return `timestamp ${JSON.stringify(time)} is not a valid date`;
   if (!isObject(raw)) return 'bar is not an object';
   const fields = lowerStripped(raw);
   const bar: IndexBar = { time, open: '', high: '', low: '', close: '', volume: null };
@@ -95,12 +102,20 @@ function checkBar(time: string | null, raw: unknown, bars: IndexBar[]): string |
   return undefined;
 }
 
-function indexMeta(raw: Record<string, unknown> | undefined, ctx: ParseContext, bars: IndexBar[]): SeriesMeta {
+function indexMeta(
+  raw: Record<string, unknown> | undefined,
+  ctx: ParseContext,
+  bars: IndexBar[],
+): SeriesMeta {
   const m = raw ? lowerStripped(raw) : {};
-  const str = (k: string) => (typeof m[k] === 'string' && m[k] !== '' ? (m[k] as string) : undefined);
+  const str = (k: string) =>
+    typeof m[k] === 'string' && m[k] !== '' ? (m[k] as string) : undefined;
   const lastRefreshed = str('last refreshed') ?? bars[0]?.time ?? '';
   if (lastRefreshed && !DATE_OR_DATE_TIME_RE.test(lastRefreshed)) {
-    throw formatError(ctx, `Meta Data: Last Refreshed ${JSON.stringify(lastRefreshed)} is not a date`);
+    throw formatError(
+      ctx,
+      `Meta Data: Last Refreshed ${JSON.stringify(lastRefreshed)} is not a date`,
+    );
   }
   return {
     information: str('information') ?? '',
@@ -113,7 +128,9 @@ function indexMeta(raw: Record<string, unknown> | undefined, ctx: ParseContext, 
 function dateOf(entry: Record<string, unknown>): string | null {
   const f = lowerStripped(entry);
   const value = f.date ?? f.timestamp ?? f.time;
-  return typeof value === 'string' && (DATE_RE.test(value) || DATE_OR_DATE_TIME_RE.test(value)) ? value : null;
+  return typeof value === 'string' && (DATE_RE.test(value) || DATE_OR_DATE_TIME_RE.test(value))
+    ? value
+    : null;
 }
 
 function lowerStripped(record: Record<string, unknown>): Record<string, unknown> {

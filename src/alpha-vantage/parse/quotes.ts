@@ -32,8 +32,8 @@ const quoteSchema = v.object({
  * Parses GLOBAL_QUOTE JSON. `{"Global Quote": {}}` is Alpha Vantage's answer for an unknown
  * symbol (QUIRKS A.8) and becomes an {@link InvalidRequestError}.
  */
-export function parseQuote(text: string, ctx: ParseContext): Quote {
-  const body = parseJsonBody(text, ctx);
+export function parseQuote(text: string, ctx: ParseContext, parsed?: unknown): Quote {
+  const body = parsed ?? parseJsonBody(text, ctx);
   if (!isObject(body)) throw formatError(ctx, 'the body is not a JSON object');
   const raw = body['Global Quote'];
   if (!isObject(raw)) throw formatError(ctx, '"Global Quote" is missing or not an object');
@@ -76,16 +76,14 @@ const bulkEntrySchema = v.object({
   change_percent: percentSchema,
   extended_hours_quote: optionalDecimal,
   extended_hours_change: optionalDecimal,
-  extended_hours_change_percent: v.optional(
-    v.nullable(v.union([percentSchema, v.literal('')])),
-  ),
+  extended_hours_change_percent: v.optional(v.nullable(v.union([percentSchema, v.literal('')]))),
 });
 
 const bulkBodySchema = v.object({ data: v.array(v.unknown()) });
 
 /** Parses REALTIME_BULK_QUOTES JSON (`data` array, snake_case keys, `change_percent` without `%`). */
-export function parseBulkQuotes(text: string, ctx: ParseContext): BulkQuote[] {
-  const body = parseJsonBody(text, ctx);
+export function parseBulkQuotes(text: string, ctx: ParseContext, parsed?: unknown): BulkQuote[] {
+  const body = parsed ?? parseJsonBody(text, ctx);
   const { data } = check(bulkBodySchema, body, ctx, 'body:');
   return data.map((entry, i) => {
     const e = check(bulkEntrySchema, entry, ctx, `data[${i}]:`);

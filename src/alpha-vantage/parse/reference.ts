@@ -20,8 +20,8 @@ const NULLISH = new Set(['', 'None', 'none', 'null', 'n/a', 'N/A', '-', '--']);
  * is required; every string value is kept in `raw` (placeholders → `null`). `{}` is the answer
  * for an unknown symbol and becomes an {@link InvalidRequestError}.
  */
-export function parseOverview(text: string, ctx: ParseContext): CompanyOverview {
-  const body = parseJsonBody(text, ctx);
+export function parseOverview(text: string, ctx: ParseContext, parsed?: unknown): CompanyOverview {
+  const body = parsed ?? parseJsonBody(text, ctx);
   if (!isObject(body)) throw formatError(ctx, 'the body is not a JSON object');
   if (Object.keys(body).length === 0) {
     throw new InvalidRequestError(
@@ -69,8 +69,13 @@ const matchSchema = v.object({
 const searchBodySchema = v.object({ bestMatches: v.array(v.unknown()) });
 
 /** Parses SYMBOL_SEARCH JSON (`bestMatches`, `1. symbol` … `9. matchScore`). */
-export function parseSymbolSearch(text: string, ctx: ParseContext): SymbolMatch[] {
-  const { bestMatches } = check(searchBodySchema, parseJsonBody(text, ctx), ctx, 'body:');
+export function parseSymbolSearch(
+  text: string,
+  ctx: ParseContext,
+  parsed?: unknown,
+): SymbolMatch[] {
+  const body = parsed ?? parseJsonBody(text, ctx);
+  const { bestMatches } = check(searchBodySchema, body, ctx, 'body:');
   return bestMatches.map((entry, i) => {
     if (!isObject(entry)) throw formatError(ctx, `bestMatches[${i}] is not an object`);
     return check(matchSchema, stripKeys(entry), ctx, `bestMatches[${i}]:`);
@@ -90,8 +95,13 @@ const marketSchema = v.object({
 const marketBodySchema = v.object({ markets: v.array(marketSchema) });
 
 /** Parses MARKET_STATUS JSON (`markets`, snake_case keys). */
-export function parseMarketStatus(text: string, ctx: ParseContext): MarketStatusEntry[] {
-  const { markets } = check(marketBodySchema, parseJsonBody(text, ctx), ctx, 'body:');
+export function parseMarketStatus(
+  text: string,
+  ctx: ParseContext,
+  parsed?: unknown,
+): MarketStatusEntry[] {
+  const body = parsed ?? parseJsonBody(text, ctx);
+  const { markets } = check(marketBodySchema, body, ctx, 'body:');
   return markets.map((m) => ({
     marketType: m.market_type,
     region: m.region,
@@ -114,8 +124,12 @@ const catalogEntrySchema = v.looseObject({
  * `{ symbol, name }` (extra keys ignored, `1. `-style prefixes stripped); or an object whose one
  * non-metadata array/object value is one of those.
  */
-export function parseIndexCatalog(text: string, ctx: ParseContext): IndexCatalogEntry[] {
-  const body = parseJsonBody(text, ctx);
+export function parseIndexCatalog(
+  text: string,
+  ctx: ParseContext,
+  parsed?: unknown,
+): IndexCatalogEntry[] {
+  const body = parsed ?? parseJsonBody(text, ctx);
   const entries = catalogEntries(body, ctx, 0);
   if (entries.length === 0) throw formatError(ctx, 'the catalog is empty');
   return entries;
@@ -132,10 +146,15 @@ function catalogEntries(body: unknown, ctx: ParseContext, depth: number): IndexC
   if (!isObject(body)) throw formatError(ctx, 'the body is neither an object nor an array');
   const values = Object.values(body);
   if (values.length > 0 && values.every((val) => typeof val === 'string')) {
-    return Object.entries(body).map(([symbol, name]) => ({ symbol, name: (name as string).trim() }));
+    return Object.entries(body).map(([symbol, name]) => ({
+      symbol,
+      name: (name as string).trim(),
+    }));
   }
   // A wrapper such as { "endpoint": "...", "indices": [...] }: exactly one container value.
-  const containers = Object.entries(body).filter(([, val]) => val !== null && typeof val === 'object');
+  const containers = Object.entries(body).filter(
+    ([, val]) => val !== null && typeof val === 'object',
+  );
   const only = containers[0];
   if (depth === 0 && containers.length === 1 && only) return catalogEntries(only[1], ctx, 1);
   throw formatError(ctx, `no index list found (keys: ${JSON.stringify(Object.keys(body))})`);

@@ -90,7 +90,15 @@ export function parseMeta(raw: unknown, ctx: ParseContext): SeriesMeta {
   return out;
 }
 
-type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'adjustedClose' | 'dividendAmount' | 'splitCoefficient';
+type Field =
+  | 'open'
+  | 'high'
+  | 'low'
+  | 'close'
+  | 'volume'
+  | 'adjustedClose'
+  | 'dividendAmount'
+  | 'splitCoefficient';
 
 const FIELD_BY_NAME: Record<string, Field> = {
   open: 'open',
@@ -162,13 +170,15 @@ function readBar(
  * @param text - the body as received (duplicate series keys are detected in it)
  * @param spec - endpoint, series key and bar kind
  * @param mode - `'throw'`: any bad bar is a ResponseFormatError; `'report'`: bad bars go to `malformed`
+ * @param parsed - the body already parsed by the caller (saves a second JSON.parse)
  */
 export function parseTimeSeries(
   text: string,
   spec: SeriesSpec,
   mode: MalformedRowsMode,
+  parsed?: unknown,
 ): TimeSeries<PriceBar | AdjustedPriceBar> {
-  const body = parseJsonBody(text, spec);
+  const body = parsed ?? parseJsonBody(text, spec);
   if (!isObject(body)) throw formatError(spec, 'the body is not a JSON object');
   if (Object.keys(body).length === 0) throw formatError(spec, 'empty object {} (no data)');
   const meta = parseMeta(body['Meta Data'], spec);
