@@ -169,7 +169,9 @@ export function transformIndex(
   out.checkEchoedSymbol(series.meta?.symbol);
   const seen = new Set<string>();
   for (const bar of series.bars) {
-    const problem = dateProblem(bar.time) ?? validateBar(bar);
+    // Some index series omit volume altogether; treat a missing one like an explicit null.
+    const volume = bar.volume ?? null;
+    const problem = dateProblem(bar.time) ?? validateBar({ ...bar, volume });
     if (problem !== null) {
       out.reject(typeof bar.time === 'string' ? bar.time : null, problem, bar);
       continue;
@@ -186,7 +188,7 @@ export function transformIndex(
       high: bar.high,
       low: bar.low,
       close: bar.close,
-      volume: bar.volume,
+      volume,
     });
   }
   out.rejectMalformed(series.malformed);

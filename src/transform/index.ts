@@ -1,0 +1,40 @@
+/**
+ * The transformer: pure functions from extractor results to canonical rows, with validation and
+ * reject (quarantine) records. No database, no network, no host time zone.
+ */
+export { REJECT_POLICIES, type RejectPolicy, type TransformContext } from './context';
+export { monthStart, weekStart } from './dates';
+export { compareDecimals, isPlainDecimal } from './decimal';
+export { type IntradayContext, transformIntraday } from './intraday';
+export {
+  type BulkQuoteContext,
+  type QuoteContext,
+  transformBulkQuotes,
+  transformQuote,
+} from './quotes';
+export {
+  type ListingContext,
+  type OverviewContext,
+  transformListing,
+  transformOverview,
+} from './reference';
+export type {
+  DailyPriceRow,
+  IndexPriceRow,
+  IntradayPriceRow,
+  PeriodPriceRow,
+  QuoteRow,
+  RejectedRow,
+  StockRow,
+  TransformResult,
+} from './rows';
+export {
+  type Period,
+  transformDaily,
+  transformIndex,
+  transformMonthly,
+  transformPeriod,
+  transformWeekly,
+} from './series';
+export { type AdjustedValues, type BarValues, validateAdjusted, validateBar } from './validate';
+export { parseEasternTimestamp } from './wall-clock';
