@@ -172,7 +172,6 @@ export class AlphaVantageClient {
     try {
       const answer = await sendOnce(url, {
         fetch: this.o.fetch,
-        clock,
         timeoutMs: this.o.timeoutMs,
         signal,
         endpoint: spec.endpoint,

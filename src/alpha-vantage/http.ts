@@ -1,4 +1,3 @@
-import type { Clock } from '../clock';
 import { AbortedError } from '../errors/aborted-error';
 import { UpstreamError } from '../errors/api-errors';
 
@@ -13,7 +12,6 @@ export interface HttpAnswer {
 /** Inputs of {@link sendOnce}. @internal */
 export interface SendOptions {
   fetch: typeof fetch;
-  clock: Clock;
   timeoutMs: number;
   /** The caller's signal (extractor-wide and per-call, already combined). */
   signal: AbortSignal | undefined;
@@ -22,24 +20,22 @@ export interface SendOptions {
 }
 
 /**
- * Sends one GET and reads the whole body, bounded by `timeoutMs` (on the injected clock) and the
+ * Sends one GET and reads the whole body, bounded by `timeoutMs` (real time) and the
  * caller's signal. Network failures and timeouts become {@link UpstreamError} (the retry layer
  * decides); the caller's abort becomes {@link AbortedError}. The URL never appears in messages.
  * @internal
  */
 export async function sendOnce(url: string, o: SendOptions): Promise<HttpAnswer> {
   const controller = new AbortController();
-  const timer = new AbortController();
   let timedOut = false;
   const onCallerAbort = () => controller.abort(o.signal?.reason);
   o.signal?.addEventListener('abort', onCallerAbort, { once: true });
-  o.clock.sleep(o.timeoutMs, timer.signal).then(
-    () => {
-      timedOut = true;
-      controller.abort(new Error(`timed out after ${o.timeoutMs} ms`));
-    },
-    () => undefined,
-  );
+  // The timeout bounds real network I/O, so it runs on a real timer, not the injected clock (a fake
+  // clock that jumps ahead during backoff would otherwise fire it spuriously).
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`timed out after ${o.timeoutMs} ms`));
+  }, o.timeoutMs);
   // An injected fetch may ignore the signal; racing against it keeps abort and timeout reliable.
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
@@ -76,7 +72,7 @@ export async function sendOnce(url: string, o: SendOptions): Promise<HttpAnswer>
     });
   } finally {
     o.signal?.removeEventListener('abort', onCallerAbort);
-    timer.abort();
+    clearTimeout(timer);
   }
 }
 
