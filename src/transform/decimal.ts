@@ -148,6 +148,7 @@ export function compareDecimalText(a: string, b: string): number {
   const nb = isNegativeDecimal(b);
   if (na !== nb) return na ? -1 : 1;
   const magnitude = compareMagnitude(stripSign(a), stripSign(b));
+  if (magnitude === 0) return 0; // never -0
   return na ? -magnitude : magnitude;
 }
 
