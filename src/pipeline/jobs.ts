@@ -1,0 +1,174 @@
+import { throwIfAborted } from '../errors/aborted-error';
+import { readWatermark } from '../load/progress';
+import type { LoadCounts } from '../load/upsert';
+import {
+  transformDaily,
+  transformIndex,
+  transformIntraday,
+  transformMonthly,
+  transformOverview,
+  transformQuote,
+  transformWeekly,
+} from '../transform';
+import type { TransformResult } from '../transform/rows';
+import { commitRows, type JobTally, maxPoint, type RunContext } from './context';
+import { type Dataset, intradayInterval } from './datasets';
+import { dailyOutputsize, intradayOutputsize } from './planning';
+
+/** What one job's extract → transform → load produced. @internal */
+export interface JobOutcome extends LoadCounts {
+  extracted: number;
+  rejected: number;
+  outputsize?: 'compact' | 'full';
+  warnings: string[];
+}
+
+/** Intraday `full` without `month` covers only the trailing 30 days. */
+const FULL_INTRADAY_DAYS = 30;
+
+function outcome<R>(
+  t: TransformResult<R>,
+  counts: LoadCounts,
+  extracted: number,
+  extra: Partial<JobOutcome> = {},
+): JobOutcome {
+  return {
+    ...counts,
+    extracted,
+    rejected: t.rejects.length,
+    warnings: [...(t.warnings ?? []), ...(extra.warnings ?? [])],
+    ...(extra.outputsize ? { outputsize: extra.outputsize } : {}),
+  };
+}
+
+/**
+ * Runs one (symbol, dataset) job: reads the watermark, picks compact or full, extracts,
+ * transforms, and loads rows + rejects + watermark in one transaction. @internal
+ */
+export async function runDatasetJob(
+  ctx: RunContext,
+  symbol: string,
+  dataset: Dataset,
+  jobId: number | null,
+  tally: JobTally,
+  signal: AbortSignal | undefined,
+  forceOutputsize: 'compact' | 'full' | undefined,
+): Promise<JobOutcome> {
+  const call = { signal, onRequest: tally.onRequest, malformedRows: 'report' as const };
+  const policy = ctx.policy;
+  const job = { symbol, dataset, jobId };
+  const now = ctx.clock.now();
+  const interval = intradayInterval(dataset);
+
+  if (dataset === 'daily' || dataset === 'daily_adjusted') {
+    const wm = await readWatermark(ctx.db, ctx.q, symbol, dataset);
+    const outputsize = forceOutputsize ?? dailyOutputsize(wm?.lastPoint ?? null, now, ctx.calendar);
+    const adjusted = dataset === 'daily_adjusted';
+    const series = adjusted
+      ? await ctx.extractor.dailyAdjusted(symbol, { ...call, outputsize })
+      : await ctx.extractor.daily(symbol, { ...call, outputsize });
+    const t = transformDaily(series, { symbol, dataset, policy });
+    throwIfAborted(signal, 'job');
+    const counts = await commitRows(
+      ctx,
+      job,
+      t.rejects,
+      maxPoint(t.rows.map((r) => r.tradeDate)),
+      (tx) => ctx.loader.loadDaily(t.rows, { adjusted, tx }),
+    );
+    return outcome(t, counts, series.bars.length + series.malformed.length, { outputsize });
+  }
+
+  if (
+    dataset === 'weekly' ||
+    dataset === 'weekly_adjusted' ||
+    dataset === 'monthly' ||
+    dataset === 'monthly_adjusted'
+  ) {
+    const weekly = dataset.startsWith('weekly');
+    const adjusted = dataset.endsWith('_adjusted');
+    const series = weekly
+      ? adjusted
+        ? await ctx.extractor.weeklyAdjusted(symbol, call)
+        : await ctx.extractor.weekly(symbol, call)
+      : adjusted
+        ? await ctx.extractor.monthlyAdjusted(symbol, call)
+        : await ctx.extractor.monthly(symbol, call);
+    const t = (weekly ? transformWeekly : transformMonthly)(series, { symbol, dataset, policy });
+    throwIfAborted(signal, 'job');
+    const counts = await commitRows(
+      ctx,
+      job,
+      t.rejects,
+      maxPoint(t.rows.map((r) => r.lastTradeDate)),
+      (tx) => ctx.loader.loadPeriod(weekly ? 'weekly' : 'monthly', t.rows, { adjusted, tx }),
+    );
+    return outcome(t, counts, series.bars.length + series.malformed.length);
+  }
+
+  if (interval) {
+    const wm = await readWatermark(ctx.db, ctx.q, symbol, dataset);
+    const extendedHours = ctx.extendedHours;
+    const outputsize =
+      forceOutputsize ??
+      intradayOutputsize(wm?.lastPoint ?? null, now, interval, extendedHours, ctx.calendar);
+    const warnings: string[] = [];
+    if (wm && now - Date.parse(wm.lastPoint) > FULL_INTRADAY_DAYS * 86_400_000) {
+      warnings.push(
+        `stored ${dataset} data ends ${wm.lastPoint}, older than the ${FULL_INTRADAY_DAYS} days a full fetch covers: run backfillIntraday to fill the gap`,
+      );
+    }
+    const series = await ctx.extractor.intraday(symbol, {
+      ...call,
+      interval,
+      outputsize,
+      extendedHours,
+    });
+    const t = transformIntraday(series, { symbol, dataset, policy, interval, extendedHours });
+    throwIfAborted(signal, 'job');
+    const counts = await commitRows(ctx, job, t.rejects, maxPoint(t.rows.map((r) => r.ts)), (tx) =>
+      ctx.loader.loadIntraday(t.rows, { tx }),
+    );
+    return outcome(t, counts, series.bars.length + series.malformed.length, {
+      outputsize,
+      warnings,
+    });
+  }
+
+  if (dataset === 'quote') {
+    const quote = await ctx.extractor.quote(symbol, call);
+    const t = transformQuote(quote, { symbol, dataset, policy, observedAt: new Date(now) });
+    throwIfAborted(signal, 'job');
+    const counts = await commitRows(
+      ctx,
+      job,
+      t.rejects,
+      maxPoint(t.rows.map((r) => r.latestTradingDay)),
+      (tx) => ctx.loader.loadQuotes(t.rows, { tx }),
+    );
+    return outcome(t, counts, 1);
+  }
+
+  if (dataset === 'overview') {
+    const overview = await ctx.extractor.overview(symbol, call);
+    const t = transformOverview(overview, { symbol, dataset, policy });
+    throwIfAborted(signal, 'job');
+    const counts = await commitRows(ctx, job, t.rejects, null, (tx) =>
+      ctx.loader.loadStocks(t.rows, { tx }),
+    );
+    return outcome(t, counts, 1);
+  }
+
+  // dataset === 'index'
+  const series = await ctx.extractor.indexData(symbol, { ...call, interval: 'daily' });
+  const t = transformIndex(series, { symbol, dataset, policy });
+  throwIfAborted(signal, 'job');
+  const counts = await commitRows(
+    ctx,
+    job,
+    t.rejects,
+    maxPoint(t.rows.map((r) => r.tradeDate)),
+    (tx) => ctx.loader.loadIndexPrices(t.rows, { tx }),
+  );
+  return outcome(t, counts, series.bars.length + series.malformed.length);
+}

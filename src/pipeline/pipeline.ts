@@ -1,0 +1,483 @@
+import type { IntradayInterval } from '../alpha-vantage/types';
+import { validateSymbol } from '../alpha-vantage/validate';
+import { MarketCalendar } from '../calendar';
+import { type Clock, systemClock } from '../clock';
+import { toDb } from '../db/adapters';
+import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
+import type { Db, DbHandle } from '../db/types';
+import { throwIfAborted } from '../errors/aborted-error';
+import { ValidationError } from '../errors/validation-error';
+import { type Listener, TypedEmitter } from '../events';
+import { failStaleJobs, finishJobLog, Loader, type LoadMethod, startJobLog } from '../load';
+import { type Logger, noopLogger } from '../logger';
+import { REJECT_POLICIES, type RejectPolicy } from '../transform/context';
+import { walkBackfill } from './backfill';
+import { newTally, type RunContext, toJobError } from './context';
+import { assertDataset, type Dataset, intradayDataset } from './datasets';
+import type { PipelineExtractor } from './extractor-port';
+import { runDatasetJob } from './jobs';
+import { newYorkMonth, parseMonth } from './planning';
+import type {
+  BackfillMonth,
+  BackfillProgress,
+  BackfillResult,
+  BatchResult,
+  JobCounts,
+  JobResult,
+  PipelineEvents,
+} from './types';
+
+/** Options of {@link Pipeline}. */
+export interface PipelineOptions {
+  /** A `pg.Pool`, `pg.Client` or PGlite instance with the schema installed (`installSchema`). */
+  db: DbHandle;
+  /** The source: an {@link AlphaVantageExtractor} (or anything with the same methods). */
+  extractor: PipelineExtractor;
+  /**
+   * Schema holding the tables.
+   * @default 'stock_etl'
+   */
+  schema?: string;
+  /**
+   * Jobs in flight at once in `runBatch`. The extractor's rate limiter still decides how fast
+   * requests go out; concurrency lets one job load while another downloads.
+   * @default 2
+   */
+  concurrency?: number;
+  /**
+   * What to do with rows that fail validation: store them in `etl_rejected_rows` (`quarantine`),
+   * only count them (`skip`), or fail the job and load nothing of the response (`throw`).
+   * @default 'quarantine'
+   */
+  rejectPolicy?: RejectPolicy;
+  /**
+   * Include pre- and post-market bars in intraday datasets.
+   * @default true
+   */
+  extendedHours?: boolean;
+  /** Market calendar for freshness decisions. @default new MarketCalendar() */
+  calendar?: MarketCalendar;
+  /** Time source. @default systemClock */
+  clock?: Clock;
+  /** Where to log. @default noopLogger */
+  logger?: Logger;
+  /** Loader tuning (method, batch size, COPY threshold). */
+  load?: { method?: LoadMethod; batchSize?: number; copyThreshold?: number };
+  /**
+   * A `running` job whose heartbeat is older than this is taken for a crashed process and marked
+   * failed (code `STALE`) when this pipeline starts its first job.
+   * @default 1800000 (30 minutes)
+   */
+  staleJobAfterMs?: number;
+}
+
+/** Per-call options of {@link Pipeline.run}. */
+export interface RunOptions {
+  /** Abort: the job stops before its next step, commits nothing half-done and is marked `ABORTED`. */
+  signal?: AbortSignal;
+  /** Force `compact` or `full` instead of deciding from the watermark. */
+  outputsize?: 'compact' | 'full';
+}
+
+/** Per-call options of {@link Pipeline.runBatch}. */
+export interface BatchOptions extends RunOptions {
+  /** Override the pipeline's `concurrency` for this batch. */
+  concurrency?: number;
+}
+
+/** Options of {@link Pipeline.backfillIntraday}. */
+export interface BackfillOptions {
+  /** Bar length. */
+  interval: IntradayInterval;
+  /** First month, `YYYY-MM` (2000-01 or later). */
+  from: string;
+  /** Last month, `YYYY-MM`. @default the current month (New York time) */
+  to?: string;
+  /** Abort between (or during) months; completed months stay committed. */
+  signal?: AbortSignal;
+  /** Called after every month (loaded or skipped). */
+  onProgress?: (progress: BackfillProgress) => void;
+}
+
+const ZERO: JobCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+
+/**
+ * Orchestrates extract → transform → load for symbols and datasets, with job logging,
+ * watermarks, incremental fetching, resumable backfills, events and abort.
+ *
+ * A failed job never throws from `run`/`runBatch`: it comes back with `status: 'failed'` and an
+ * `error` (and is recorded in `etl_job_logs`). Invalid arguments (symbol, dataset) throw
+ * {@link ValidationError} from `run` and become failed jobs in `runBatch`.
+ *
+ * @example
+ * ```ts
+ * const pipeline = new Pipeline({ db: pool, extractor: new AlphaVantageExtractor({ apiKey }) });
+ * pipeline.on('job:error', (job) => console.error(job.symbol, job.error));
+ * const batch = await pipeline.runBatch(['IBM', 'MSFT'], ['daily', 'intraday:5min']);
+ * ```
+ */
+export class Pipeline {
+  /** The schema the pipeline writes to. */
+  readonly schema: string;
+  readonly #ctx: RunContext;
+  readonly #concurrency: number;
+  readonly #staleJobAfterMs: number;
+  #started: Promise<void> | undefined;
+
+  /** @param options - see {@link PipelineOptions} */
+  constructor(options: PipelineOptions) {
+    if (!options || typeof options !== 'object') {
+      throw new ValidationError('Pipeline options are required', { field: 'options' });
+    }
+    if (!options.extractor || typeof options.extractor.daily !== 'function') {
+      throw new ValidationError('options.extractor must be an AlphaVantageExtractor', {
+        field: 'options.extractor',
+      });
+    }
+    const policy = options.rejectPolicy ?? 'quarantine';
+    if (!REJECT_POLICIES.includes(policy)) {
+      throw new ValidationError(`rejectPolicy must be one of ${REJECT_POLICIES.join(', ')}`, {
+        field: 'options.rejectPolicy',
+      });
+    }
+    this.#concurrency = positiveInt(options.concurrency ?? 2, 'options.concurrency');
+    this.#staleJobAfterMs = positiveInt(
+      options.staleJobAfterMs ?? 1_800_000,
+      'options.staleJobAfterMs',
+    );
+    this.schema = options.schema ?? DEFAULT_SCHEMA;
+    const q = quoteSchema(this.schema, 'options.schema');
+    const logger = options.logger ?? noopLogger;
+    const db: Db = toDb(options.db);
+    this.#ctx = {
+      db,
+      q,
+      loader: new Loader({ db, schema: this.schema, ...options.load }),
+      extractor: options.extractor,
+      calendar: options.calendar ?? new MarketCalendar(),
+      clock: options.clock ?? systemClock,
+      logger,
+      policy,
+      extendedHours: options.extendedHours ?? true,
+      events: new TypedEmitter<PipelineEvents>((error, event) =>
+        logger.error('pipeline event listener threw', {
+          event: String(event),
+          error: String(error),
+        }),
+      ),
+    };
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<K extends keyof PipelineEvents>(event: K, listener: Listener<PipelineEvents, K>): () => void {
+    return this.#ctx.events.on(event, listener);
+  }
+
+  /** Removes a listener added with {@link Pipeline.on}. */
+  off<K extends keyof PipelineEvents>(event: K, listener: Listener<PipelineEvents, K>): void {
+    this.#ctx.events.off(event, listener);
+  }
+
+  /**
+   * Runs one job. Incremental: with stored data recent enough, fetches `compact` (the newest 100
+   * points), else `full`. Same data twice → `inserted: 0, updated: 0` the second time.
+   * @throws {@link ValidationError} for a bad symbol or dataset
+   */
+  async run(symbol: string, dataset: Dataset, options: RunOptions = {}): Promise<JobResult> {
+    const normalized = validateSymbol(symbol);
+    assertDataset(dataset);
+    return this.#job(normalized, dataset, options);
+  }
+
+  /**
+   * Runs every (symbol, dataset) pair with bounded concurrency. One failure never stops the
+   * others; an abort marks the jobs not yet finished as failed with `ABORTED`.
+   */
+  async runBatch(
+    symbols: readonly string[],
+    datasets: Dataset | readonly Dataset[],
+    options: BatchOptions = {},
+  ): Promise<BatchResult> {
+    if (!Array.isArray(symbols)) {
+      throw new ValidationError('symbols must be an array', { field: 'symbols' });
+    }
+    const list = (Array.isArray(datasets) ? datasets : [datasets]) as Dataset[];
+    if (list.length === 0)
+      throw new ValidationError('datasets must not be empty', { field: 'datasets' });
+    const concurrency = positiveInt(
+      options.concurrency ?? this.#concurrency,
+      'options.concurrency',
+    );
+    const started = this.#ctx.clock.now();
+    const pairs = symbols.flatMap((s) => list.map((d) => [s, d] as const));
+    const jobs: JobResult[] = new Array(pairs.length);
+    let cursor = 0;
+    const worker = async () => {
+      while (cursor < pairs.length) {
+        const index = cursor++;
+        const [symbol, dataset] = pairs[index] as readonly [string, Dataset];
+        jobs[index] = await this.#safeJob(symbol, dataset, options);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, pairs.length) }, worker));
+    const totals = { ...ZERO, apiCalls: 0 };
+    for (const j of jobs) {
+      totals.extracted += j.extracted;
+      totals.inserted += j.inserted;
+      totals.updated += j.updated;
+      totals.unchanged += j.unchanged;
+      totals.rejected += j.rejected;
+      totals.apiCalls += j.apiCalls;
+    }
+    const succeeded = jobs.filter((j) => j.status === 'success').length;
+    const result: BatchResult = {
+      jobs,
+      succeeded,
+      failed: jobs.length - succeeded,
+      totals,
+      durationMs: this.#ctx.clock.now() - started,
+    };
+    this.#ctx.events.emit('batch:finish', result);
+    return result;
+  }
+
+  /**
+   * Loads intraday history month by month (`month=YYYY-MM&outputsize=full`), resumable: months
+   * in the ledger are not fetched again (the current month always is), and an interrupted run
+   * resumes after its last committed month.
+   * @throws {@link ValidationError} for a bad symbol, interval or month range
+   */
+  async backfillIntraday(symbol: string, options: BackfillOptions): Promise<BackfillResult> {
+    const ctx = this.#ctx;
+    const normalized = validateSymbol(symbol);
+    if (!options || typeof options !== 'object') {
+      throw new ValidationError('backfill options are required', { field: 'options' });
+    }
+    const dataset = intradayDataset(options.interval);
+    const current = newYorkMonth(ctx.clock.now());
+    const from = parseMonth(options.from, 'options.from');
+    const to = options.to === undefined ? current : parseMonth(options.to, 'options.to');
+    if (from > to)
+      throw new ValidationError(`from ${from} is after to ${to}`, { field: 'options.from' });
+    if (to > current) {
+      throw new ValidationError(`to ${to} is in the future (current month ${current})`, {
+        field: 'options.to',
+      });
+    }
+    const started = ctx.clock.now();
+    const tally = newTally();
+    const months: BackfillMonth[] = [];
+    await this.#ensureStarted();
+    const jobId = await startJobLog(ctx.db, ctx.q, {
+      dataset,
+      symbol: normalized,
+      startedAt: new Date(started),
+    });
+    ctx.events.emit('job:start', { jobId, symbol: normalized, dataset });
+    let error: ReturnType<typeof toJobError> | undefined;
+    try {
+      await walkBackfill(
+        ctx,
+        {
+          symbol: normalized,
+          interval: options.interval,
+          from,
+          to,
+          signal: options.signal,
+          onProgress: options.onProgress,
+        },
+        jobId,
+        tally,
+        months,
+      );
+    } catch (e) {
+      error = toJobError(e);
+      ctx.logger.error('backfill failed', {
+        symbol: normalized,
+        dataset,
+        code: error.code,
+        message: error.message,
+      });
+    }
+    const totals = months.reduce(
+      (acc, m) => ({
+        extracted: acc.extracted + m.extracted,
+        inserted: acc.inserted + m.inserted,
+        updated: acc.updated + m.updated,
+        unchanged: acc.unchanged + m.unchanged,
+        rejected: acc.rejected + m.rejected,
+      }),
+      { ...ZERO },
+    );
+    const result: BackfillResult = {
+      symbol: normalized,
+      interval: options.interval,
+      status: error ? 'failed' : 'success',
+      months,
+      ...totals,
+      apiCalls: tally.apiCalls,
+      durationMs: ctx.clock.now() - started,
+      jobId,
+      ...(error ? { error } : {}),
+    };
+    await finishJobLog(
+      ctx.db,
+      ctx.q,
+      jobId,
+      {
+        status: result.status,
+        ...totals,
+        apiCalls: result.apiCalls,
+        durationMs: result.durationMs,
+        errorCode: error?.code ?? null,
+        errorMessage: error?.message ?? null,
+        details: {
+          kind: 'backfill',
+          from,
+          to,
+          months: months.map((m) => ({
+            month: m.month,
+            status: m.status,
+            rows: m.inserted + m.updated + m.unchanged,
+          })),
+        },
+      },
+      new Date(ctx.clock.now()),
+    ).catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
+    ctx.events.emit('backfill:finish', result);
+    return result;
+  }
+
+  /** Marks stale `running` jobs of crashed processes as failed, once per pipeline. */
+  #ensureStarted(): Promise<void> {
+    this.#started ??= failStaleJobs(
+      this.#ctx.db,
+      this.#ctx.q,
+      new Date(this.#ctx.clock.now()),
+      this.#staleJobAfterMs,
+    ).then(
+      (count) => {
+        if (count > 0) {
+          this.#ctx.logger.warn('marked stale running jobs as failed', { count });
+          this.#ctx.events.emit('jobs:stale', { count });
+        }
+      },
+      (error) => {
+        this.#started = undefined; // try again on the next job
+        throw error;
+      },
+    );
+    return this.#started;
+  }
+
+  /** A job from raw batch input: validation problems become a failed result, not a throw. */
+  async #safeJob(symbol: string, dataset: Dataset, options: RunOptions): Promise<JobResult> {
+    let normalized: string;
+    try {
+      normalized = validateSymbol(symbol);
+      assertDataset(dataset);
+    } catch (e) {
+      const result = this.#failedWithoutLog(String(symbol), dataset, e);
+      this.#ctx.events.emit('job:error', result);
+      return result;
+    }
+    return this.#job(normalized, dataset, options);
+  }
+
+  #failedWithoutLog(symbol: string, dataset: Dataset, e: unknown): JobResult {
+    return {
+      symbol,
+      dataset,
+      status: 'failed',
+      ...ZERO,
+      apiCalls: 0,
+      durationMs: 0,
+      jobId: null,
+      warnings: [],
+      error: toJobError(e),
+    };
+  }
+
+  async #job(symbol: string, dataset: Dataset, options: RunOptions): Promise<JobResult> {
+    const ctx = this.#ctx;
+    const started = ctx.clock.now();
+    const tally = newTally();
+    let jobId: number | null = null;
+    try {
+      throwIfAborted(options.signal, 'job');
+      await this.#ensureStarted();
+      jobId = await startJobLog(ctx.db, ctx.q, { dataset, symbol, startedAt: new Date(started) });
+    } catch (e) {
+      const result = this.#failedWithoutLog(symbol, dataset, e);
+      ctx.events.emit('job:error', result);
+      return result;
+    }
+    ctx.events.emit('job:start', { jobId, symbol, dataset });
+    let result: JobResult;
+    try {
+      const out = await runDatasetJob(
+        ctx,
+        symbol,
+        dataset,
+        jobId,
+        tally,
+        options.signal,
+        options.outputsize,
+      );
+      result = {
+        symbol,
+        dataset,
+        status: 'success',
+        ...out,
+        apiCalls: tally.apiCalls,
+        durationMs: ctx.clock.now() - started,
+        jobId,
+      };
+    } catch (e) {
+      const error = toJobError(e);
+      ctx.logger.error('job failed', { symbol, dataset, code: error.code, message: error.message });
+      result = {
+        symbol,
+        dataset,
+        status: 'failed',
+        ...ZERO,
+        apiCalls: tally.apiCalls,
+        durationMs: ctx.clock.now() - started,
+        jobId,
+        warnings: [],
+        error,
+      };
+    }
+    await finishJobLog(
+      ctx.db,
+      ctx.q,
+      jobId,
+      {
+        status: result.status,
+        extracted: result.extracted,
+        inserted: result.inserted,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        rejected: result.rejected,
+        apiCalls: result.apiCalls,
+        durationMs: result.durationMs,
+        errorCode: result.error?.code ?? null,
+        errorMessage: result.error?.message ?? null,
+        details:
+          result.outputsize || result.warnings.length
+            ? { outputsize: result.outputsize, warnings: result.warnings }
+            : undefined,
+      },
+      new Date(ctx.clock.now()),
+    ).catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
+    ctx.events.emit(result.status === 'success' ? 'job:finish' : 'job:error', result);
+    return result;
+  }
+}
+
+function positiveInt(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ValidationError(`${field} must be a positive integer, got ${value}`, { field });
+  }
+  return value;
+}

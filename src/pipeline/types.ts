@@ -1,0 +1,123 @@
+import type { IntradayInterval } from '../alpha-vantage/types';
+import type { Dataset } from './datasets';
+
+/** The error part of a failed {@link JobResult}; free of the API key. */
+export interface JobError {
+  /** A stock-etl error code (`RATE_LIMITED`, `INVALID_REQUEST`, `ABORTED`, …) or `INTERNAL`. */
+  code: string;
+  /** Human-readable message. */
+  message: string;
+}
+
+/** The row counts every job reports. */
+export interface JobCounts {
+  /** Rows received from the source. */
+  extracted: number;
+  /** Rows that were new. */
+  inserted: number;
+  /** Existing rows whose values changed. */
+  updated: number;
+  /** Existing rows already up to date (not rewritten). */
+  unchanged: number;
+  /** Rows that failed validation (quarantined or skipped). */
+  rejected: number;
+}
+
+/** Outcome of one job (one symbol × one dataset). */
+export interface JobResult extends JobCounts {
+  /** The symbol (normalised to upper case). */
+  symbol: string;
+  /** The dataset. */
+  dataset: Dataset;
+  /** `success` or `failed`. */
+  status: 'success' | 'failed';
+  /** HTTP requests made, retries included. */
+  apiCalls: number;
+  /** Wall time of the job. */
+  durationMs: number;
+  /** Id of the job's `etl_job_logs` row (null if even that could not be written). */
+  jobId: number | null;
+  /** `compact` or `full` when the endpoint has an output size. */
+  outputsize?: 'compact' | 'full';
+  /** Non-fatal remarks, e.g. an intraday gap too old for `full` (use `backfillIntraday`). */
+  warnings: string[];
+  /** Why it failed. */
+  error?: JobError;
+}
+
+/** Outcome of {@link Pipeline.runBatch}. */
+export interface BatchResult {
+  /** One result per (symbol, dataset), in input order. */
+  jobs: JobResult[];
+  /** Jobs that succeeded. */
+  succeeded: number;
+  /** Jobs that failed. */
+  failed: number;
+  /** Sums over all jobs. */
+  totals: JobCounts & { apiCalls: number };
+  /** Wall time of the batch. */
+  durationMs: number;
+}
+
+/** One month of a backfill. */
+export interface BackfillMonth extends JobCounts {
+  /** `YYYY-MM`. */
+  month: string;
+  /** `loaded` now, `skipped` (already in the ledger), or `failed`. */
+  status: 'loaded' | 'skipped' | 'failed';
+}
+
+/** Outcome of {@link Pipeline.backfillIntraday}. */
+export interface BackfillResult extends JobCounts {
+  /** Symbol. */
+  symbol: string;
+  /** Bar length. */
+  interval: IntradayInterval;
+  /** `success` when every month is loaded or skipped. */
+  status: 'success' | 'failed';
+  /** Per month, in order. */
+  months: BackfillMonth[];
+  /** HTTP requests made. */
+  apiCalls: number;
+  /** Wall time. */
+  durationMs: number;
+  /** The job's `etl_job_logs` id. */
+  jobId: number | null;
+  /** Why it stopped. */
+  error?: JobError;
+}
+
+/** Progress of a backfill, passed to `onProgress` after each month. */
+export interface BackfillProgress {
+  /** Symbol. */
+  symbol: string;
+  /** Bar length. */
+  interval: IntradayInterval;
+  /** The month just handled. */
+  month: BackfillMonth;
+  /** Months handled so far (loaded or skipped). */
+  done: number;
+  /** Months in the range. */
+  total: number;
+}
+
+/** Events of a {@link Pipeline}, by name. */
+export interface PipelineEvents {
+  /** A job started (its log row is written). */
+  'job:start': { jobId: number | null; symbol: string; dataset: Dataset };
+  /** A job succeeded. */
+  'job:finish': JobResult;
+  /** A job failed. */
+  'job:error': JobResult;
+  /** Rows were rejected by validation. */
+  'rows:rejected': { symbol: string; dataset: Dataset; count: number; quarantined: boolean };
+  /** A batch finished. */
+  'batch:finish': BatchResult;
+  /** A backfill month was loaded, skipped or failed. */
+  'backfill:month': BackfillProgress;
+  /** A backfill finished. */
+  'backfill:finish': BackfillResult;
+  /** Stale `running` jobs of crashed processes were marked failed. */
+  'jobs:stale': { count: number };
+  [name: string]: unknown;
+}
