@@ -1,0 +1,446 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { MarketCalendar } from '../calendar';
+import { ValidationError } from '../errors/validation-error';
+import { invalidCall, type Reply, type RequestContext } from './context';
+import { BODY_FAULTS, duplicateTimestamp, emptySeries, FaultPlan, malformNumber } from './faults';
+import { DEFAULT_LISTING } from './listing';
+import {
+  dailyLimitText,
+  freeBurstText,
+  freeMinuteNoteText,
+  htmlErrorPage,
+  INVALID_KEY_TEXT,
+  invalidCallText,
+  noticeBody,
+  PREMIUM_ENDPOINT_TEXT,
+  PREMIUM_MINUTE_TEXT,
+  premiumBurstText,
+  unknownFunctionText,
+} from './notices';
+import type { FakeAlphaVantage, FakeAlphaVantageOptions } from './options';
+import { type LimitHit, RateLimiter } from './rate-limiter';
+import { defaultUnknownSymbol, ROUTES } from './routes';
+import { SessionIndex } from './sessions';
+import type {
+  FakeRateLimit,
+  FakeStats,
+  FaultSpec,
+  RecordedRequest,
+  RequestFilter,
+  RequestOutcome,
+} from './types';
+
+/** First 16 hex digits of SHA-256 of an API key: what `RecordedRequest.apiKeyHash` holds. */
+export function hashApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+}
+
+function notice(key: 'Information' | 'Note' | 'Error Message', text: string): Reply {
+  return {
+    status: 200,
+    body: noticeBody(key, text),
+    contentType: 'application/json',
+    outcome: 'rejected',
+  };
+}
+
+function plain(status: number, body: string, contentType = 'text/html'): Reply {
+  return { status, body, contentType, outcome: 'rejected' };
+}
+
+function validateOptions(o: FakeAlphaVantageOptions): void {
+  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) {
+    throw new ValidationError('`port` must be an integer 0–65535', { field: 'port' });
+  }
+  if (o.historyStart !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.historyStart)) {
+    throw new ValidationError('`historyStart` must be YYYY-MM-DD', { field: 'historyStart' });
+  }
+  const limits: Array<[string, FakeRateLimit | undefined]> = [['rateLimit', o.rateLimit]];
+  for (const [k, v] of Object.entries(o.keys ?? {}))
+    limits.push([`keys.${k === '' ? "''" : '…'}`, v]);
+  for (const [field, l] of limits) {
+    for (const w of ['perSecond', 'perMinute', 'perDay'] as const) {
+      const n = l?.[w];
+      if (n !== undefined && !(Number.isInteger(n) && n >= 0)) {
+        throw new ValidationError(`\`${field}.${w}\` must be a non-negative integer`, { field });
+      }
+    }
+  }
+}
+
+/**
+ * Starts a local HTTP server that behaves like Alpha Vantage (`GET /query?function=…`): real key
+ * names, ordering, CSV variants and notices, deterministic synthetic data on real NYSE sessions,
+ * per-key rate limits, premium gating and scriptable faults. Nothing is shared between instances.
+ *
+ * Processing order of a request: API key check → scripted/random fault → rate limit → fixture →
+ * premium check → endpoint. A fault does not use rate-limit allowance.
+ */
+export async function startFakeAlphaVantage(
+  options: FakeAlphaVantageOptions = {},
+): Promise<FakeAlphaVantage> {
+  validateOptions(options);
+  const clock = options.clock ?? Date.now;
+  const now = options.now ?? (() => new Date());
+  const sessions = new SessionIndex(options.calendar ?? new MarketCalendar());
+  const limiter = new RateLimiter(options.rateLimitLeewayMs ?? 0);
+  const faults = new FaultPlan(options.faults);
+  const premium = new Set(
+    (options.premiumFunctions ?? ['REALTIME_BULK_QUOTES']).map((f) => f.toUpperCase()),
+  );
+  const unknown = options.unknownSymbols;
+  const unknownSet = Array.isArray(unknown) ? new Set(unknown.map((s) => s.toUpperCase())) : null;
+  const isUnknown =
+    typeof unknown === 'function'
+      ? unknown
+      : unknownSet
+        ? (s: string) => unknownSet.has(s.toUpperCase())
+        : defaultUnknownSymbol;
+  const maxRecorded = options.maxRecordedRequests ?? 100_000;
+  const wording = options.dailyLimitWording ?? 'B';
+  const listing = options.listing ?? DEFAULT_LISTING;
+  const historyStart = options.historyStart ?? '2000-01-01';
+  const eol = options.csvLineEnding ?? '\r\n';
+  const keyHashes = new Map<string, string>();
+
+  let recorded: RecordedRequest[] = [];
+  let seq = 0;
+  let stats: FakeStats = { total: 0, served: 0, rateLimited: 0, faults: 0, rejected: 0 };
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closing: Promise<void> | null = null;
+
+  const hashOf = (key: string): string => {
+    let h = keyHashes.get(key);
+    if (!h) {
+      h = hashApiKey(key);
+      if (keyHashes.size > 10_000) keyHashes.clear();
+      keyHashes.set(key, h);
+    }
+    return h;
+  };
+
+  const limitsOf = (apiKey: string): FakeRateLimit => {
+    const k = options.keys?.[apiKey];
+    const d = options.rateLimit ?? {};
+    return {
+      perSecond: k?.perSecond ?? d.perSecond,
+      perMinute: k?.perMinute ?? d.perMinute,
+      perDay: k?.perDay ?? d.perDay,
+    };
+  };
+
+  const limitNotice = (hit: LimitHit, free: boolean, apiKey: string, l: FakeRateLimit): Reply => {
+    const perDay = l.perDay ?? 25;
+    if (hit === 'day') return notice('Information', dailyLimitText(apiKey, perDay, wording));
+    if (hit === 'minute') {
+      return free
+        ? notice('Note', freeMinuteNoteText(l.perMinute!, perDay))
+        : notice('Information', PREMIUM_MINUTE_TEXT);
+    }
+    return free
+      ? notice('Information', freeBurstText(l.perSecond!, perDay))
+      : notice('Information', premiumBurstText(l.perSecond!));
+  };
+
+  /** The answer without faults or rate limiting: fixture, premium gate, endpoint. */
+  const generate = (ctx: RequestContext, apiKey: string): Reply & { fixture?: boolean } => {
+    for (const f of options.fixtures ?? []) {
+      if (matches(f.match, ctx.params)) {
+        const looksJson = /^\s*[{[]/.test(f.body);
+        return {
+          status: f.status ?? 200,
+          body: f.body,
+          contentType: f.contentType ?? (looksJson ? 'application/json' : 'application/x-download'),
+          outcome: 'served',
+          fixture: true,
+        };
+      }
+    }
+    void apiKey;
+    const route = ROUTES[ctx.fn];
+    if (!route)
+      return notice('Error Message', unknownFunctionText(ctx.params.get('function') ?? ''));
+    const entitlement = ctx.params.get('entitlement');
+    if (entitlement !== null && entitlement !== 'realtime' && entitlement !== 'delayed')
+      return invalidCall(ctx.fn);
+    if (ctx.plan === 'free' && (premium.has(ctx.fn) || entitlement !== null)) {
+      return notice('Information', PREMIUM_ENDPOINT_TEXT);
+    }
+    try {
+      return route(ctx);
+    } catch (error) {
+      // A bug or an out-of-range calendar date; answer loudly rather than hang the client.
+      const message = error instanceof Error ? error.message : String(error);
+      return plain(500, `fake Alpha Vantage failed: ${message}`, 'text/plain');
+    }
+  };
+
+  const send = (
+    res: ServerResponse,
+    rec: RecordedRequest,
+    reply: Reply,
+    outcome: RequestOutcome,
+    truncate = false,
+  ) => {
+    rec.outcome = outcome;
+    rec.status = reply.status;
+    if (res.destroyed || res.writableEnded) return;
+    const headers: Record<string, string | number> = {
+      'Content-Type': reply.contentType,
+      ...reply.headers,
+    };
+    if (truncate) {
+      // Chunked and ended cleanly, so the client sees a short body rather than a network error.
+      res.writeHead(reply.status, headers);
+      const half = Math.floor(reply.body.length / 2);
+      res.end(
+        typeof reply.body === 'string' ? reply.body.slice(0, half) : reply.body.subarray(0, half),
+      );
+      return;
+    }
+    headers['Content-Length'] = Buffer.byteLength(reply.body);
+    res.writeHead(reply.status, headers);
+    res.end(rec.method === 'HEAD' ? undefined : reply.body);
+  };
+
+  const count = (outcome: RequestOutcome) => {
+    if (outcome === 'served' || outcome === 'fixture') stats.served++;
+    else if (outcome === 'rate-limited') stats.rateLimited++;
+    else if (outcome === 'fault') stats.faults++;
+    else stats.rejected++;
+  };
+
+  const finish = (
+    res: ServerResponse,
+    rec: RecordedRequest,
+    reply: Reply & { fixture?: boolean },
+  ) => {
+    const outcome: RequestOutcome =
+      reply.outcome === 'served' ? (reply.fixture ? 'fixture' : 'served') : 'rejected';
+    count(outcome);
+    send(res, rec, reply, outcome);
+  };
+
+  const applyFault = (
+    fault: FaultSpec,
+    req: IncomingMessage,
+    res: ServerResponse,
+    rec: RecordedRequest,
+    ctx: RequestContext,
+    apiKey: string,
+  ) => {
+    rec.fault = fault.kind;
+    stats.faults++;
+    const csv = (ctx.params.get('datatype') ?? 'json') === 'csv' || ctx.fn === 'LISTING_STATUS';
+    if (fault.kind === 'reset') {
+      rec.outcome = 'fault';
+      rec.status = 0;
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'delay') {
+      rec.outcome = 'fault';
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        const reply = generate({ ...ctx, nowMs: now().getTime() }, apiKey);
+        send(res, rec, reply, 'fault');
+      }, fault.delayMs ?? 30_000);
+      timers.add(timer);
+      return;
+    }
+    if (BODY_FAULTS.has(fault.kind)) {
+      const reply = { ...generate(ctx, apiKey) };
+      const text = () =>
+        typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8');
+      if (fault.kind === 'malformed-number') reply.body = malformNumber(text(), csv);
+      else if (fault.kind === 'duplicate-timestamp') reply.body = duplicateTimestamp(text(), csv);
+      else if (fault.kind === 'empty-series') reply.body = emptySeries(text(), csv);
+      send(res, rec, reply, 'fault', fault.kind === 'truncate');
+      return;
+    }
+    send(res, rec, scriptedReply(fault, ctx.fn, apiKey), 'fault');
+  };
+
+  const scriptedReply = (fault: FaultSpec, fn: string, apiKey: string): Reply => {
+    switch (fault.kind) {
+      case 'http-500':
+        return plain(500, htmlErrorPage(500));
+      case 'http-503':
+        return plain(503, htmlErrorPage(503));
+      case 'html':
+        return plain(fault.status ?? 502, htmlErrorPage(502));
+      case 'empty-object':
+        return { status: 200, body: '{}', contentType: 'application/json', outcome: 'rejected' };
+      case 'rate-limit-note':
+        return notice('Note', freeMinuteNoteText(5, 500));
+      case 'rate-limit-information':
+        return notice('Information', freeBurstText(1, 25));
+      case 'burst':
+        return notice('Information', premiumBurstText(5));
+      case 'daily-limit':
+        return notice('Information', dailyLimitText(apiKey, 25, wording));
+      case 'premium':
+        return notice('Information', PREMIUM_ENDPOINT_TEXT);
+      case 'invalid-call':
+        return notice('Error Message', invalidCallText(fn));
+      default:
+        return notice('Error Message', INVALID_KEY_TEXT);
+    }
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const at = clock();
+    stats.total++;
+    const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    const params = url.searchParams;
+    const apiKey = params.get('apikey') ?? '';
+    const fnParam = params.get('function') ?? '';
+    const fn = fnParam.toUpperCase();
+    const symbol = params.get('symbol') ?? '';
+    const kept: Record<string, string> = {};
+    for (const [k, v] of params) if (k !== 'apikey') kept[k] = v;
+    const rec: RecordedRequest = {
+      seq: ++seq,
+      at,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      function: fn,
+      symbol,
+      params: Object.freeze(kept),
+      hasApiKey: apiKey !== '',
+      apiKeyHash: apiKey === '' ? null : hashOf(apiKey),
+      outcome: 'served',
+      status: 200,
+    };
+    recorded.push(rec);
+    if (recorded.length > maxRecorded + Math.ceil(maxRecorded / 10))
+      recorded = recorded.slice(-maxRecorded);
+
+    if (url.pathname !== '/query') {
+      stats.rejected++;
+      send(res, rec, plain(404, 'Not Found', 'text/plain'), 'not-found');
+      return;
+    }
+    const keyConfig = options.keys?.[apiKey];
+    if (apiKey === '' || (!keyConfig && options.rejectUnknownKeys)) {
+      finish(res, rec, notice('Error Message', INVALID_KEY_TEXT));
+      return;
+    }
+    const plan = keyConfig?.plan ?? options.defaultPlan ?? 'free';
+    const ctx: RequestContext = {
+      fn,
+      params,
+      nowMs: now().getTime(),
+      plan,
+      sessions,
+      historyStart,
+      eol,
+      isUnknown,
+      listing,
+    };
+    const fault = faults.take(fn, symbol);
+    if (fault) {
+      applyFault(fault, req, res, rec, ctx, apiKey);
+      return;
+    }
+    const limits = limitsOf(apiKey);
+    const hit = limiter.admit(rec.apiKeyHash!, limits, at);
+    if (hit) {
+      stats.rateLimited++;
+      send(res, rec, limitNotice(hit, plan === 'free', apiKey, limits), 'rate-limited');
+      return;
+    }
+    finish(res, rec, generate(ctx, apiKey));
+  };
+
+  const server = createServer((req, res) => {
+    // Errors on a destroyed socket (a client that gave up) are not the server's problem.
+    res.on('error', () => {});
+    try {
+      handle(req, res);
+    } catch (error) {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(error instanceof Error ? error.message : 'error');
+      }
+    }
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    port,
+    get requests() {
+      return Object.freeze(recorded.slice());
+    },
+    requestCount(filter?: RequestFilter) {
+      if (!filter) return recorded.length;
+      const fn = filter.function?.toUpperCase();
+      const sym = filter.symbol?.toUpperCase();
+      const key = filter.apiKey === undefined ? undefined : hashOf(filter.apiKey);
+      let n = 0;
+      for (const r of recorded) {
+        if (fn !== undefined && r.function !== fn) continue;
+        if (sym !== undefined && r.symbol.toUpperCase() !== sym) continue;
+        if (key !== undefined && r.apiKeyHash !== key) continue;
+        if (filter.outcome !== undefined && r.outcome !== filter.outcome) continue;
+        n++;
+      }
+      return n;
+    },
+    stats: () => ({ ...stats }),
+    inject: (fault) => faults.inject(fault),
+    pendingFaults: () => faults.pending(),
+    reset() {
+      recorded = [];
+      seq = 0;
+      stats = { total: 0, served: 0, rateLimited: 0, faults: 0, rejected: 0 };
+      faults.reset();
+      limiter.reset();
+    },
+    close() {
+      if (!closing) {
+        closing = new Promise<void>((resolve) => {
+          for (const t of timers) clearTimeout(t);
+          timers.clear();
+          server.close(() => resolve());
+          server.closeAllConnections();
+          for (const s of sockets) s.destroy();
+        });
+      }
+      return closing;
+    },
+  };
+}
+
+function matches(match: Record<string, string>, params: URLSearchParams): boolean {
+  for (const [k, v] of Object.entries(match)) {
+    if (k === 'apikey') continue;
+    const actual = params.get(k);
+    if (actual === null) return false;
+    if (
+      k === 'function' || k === 'symbol' ? actual.toUpperCase() !== v.toUpperCase() : actual !== v
+    )
+      return false;
+  }
+  return true;
+}
