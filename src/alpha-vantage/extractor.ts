@@ -2,6 +2,13 @@ import { ValidationError } from '../errors/validation-error';
 import type { Listener } from '../events';
 import { NEW_YORK, utcMsToWallClock } from '../time/zone';
 import { AlphaVantageClient, type CallOptions, type CallSpec } from './client';
+import type {
+  DailyOptions,
+  IndexDataOptions,
+  IntradayOptions,
+  ListingStatusOptions,
+  OutputSize,
+} from './endpoint-options';
 import type { ExtractorEvents } from './extractor-events';
 import { type AlphaVantageExtractorOptions, resolveOptions } from './options';
 import { parseIndexData } from './parse/index-data';
@@ -21,7 +28,6 @@ import type {
   CompanyOverview,
   IndexBar,
   IndexCatalogEntry,
-  IntradayInterval,
   ListingEntry,
   MarketStatusEntry,
   PriceBar,
@@ -37,45 +43,6 @@ import {
   validateOneOf,
   validateSymbol,
 } from './validate';
-
-/** `outputsize`: `compact` = latest 100 points; `full` = whole history (intraday: 30 days or the month). */
-export type OutputSize = 'compact' | 'full';
-
-/** Options of {@link AlphaVantageExtractor.intraday}. */
-export interface IntradayOptions extends CallOptions {
-  /** Bar length. */
-  interval: IntradayInterval;
-  /** @default 'compact' (server default) */
-  outputsize?: OutputSize;
-  /** A month of history, `YYYY-MM` (2000-01 or later, not in the future). */
-  month?: string;
-  /** Split/dividend-adjusted bars. @default true (server default) */
-  adjusted?: boolean;
-  /** Include pre- and post-market bars (04:00–20:00 ET). @default true (server default) */
-  extendedHours?: boolean;
-  /** Premium realtime / 15-minute-delayed US data. */
-  entitlement?: 'realtime' | 'delayed';
-}
-
-/** Options of the daily endpoints. */
-export interface DailyOptions extends CallOptions {
-  /** @default 'compact' (server default) */
-  outputsize?: OutputSize;
-}
-
-/** Options of {@link AlphaVantageExtractor.listingStatus}. */
-export interface ListingStatusOptions extends CallOptions {
-  /** @default 'active' */
-  state?: 'active' | 'delisted';
-  /** As of this `YYYY-MM-DD` date (after 2010-01-01). */
-  date?: string;
-}
-
-/** Options of {@link AlphaVantageExtractor.indexData}. */
-export interface IndexDataOptions extends CallOptions {
-  /** @default 'daily' */
-  interval?: 'daily' | 'weekly' | 'monthly';
-}
 
 /** Most symbols REALTIME_BULK_QUOTES accepts per call. */
 export const BULK_QUOTES_MAX_SYMBOLS = 100;

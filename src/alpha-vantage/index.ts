@@ -10,15 +10,14 @@ export {
   MemoryBudgetStore,
 } from './budget-store';
 export type { CallOptions } from './client';
-export {
-  AlphaVantageExtractor,
-  BULK_QUOTES_MAX_SYMBOLS,
-  type DailyOptions,
-  type IndexDataOptions,
-  type IntradayOptions,
-  type ListingStatusOptions,
-  type OutputSize,
-} from './extractor';
+export type {
+  DailyOptions,
+  IndexDataOptions,
+  IntradayOptions,
+  ListingStatusOptions,
+  OutputSize,
+} from './endpoint-options';
+export { AlphaVantageExtractor, BULK_QUOTES_MAX_SYMBOLS } from './extractor';
 export type { ExtractorEvents } from './extractor-events';
 export {
   type AlphaVantageExtractorOptions,

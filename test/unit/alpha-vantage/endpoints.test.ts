@@ -20,7 +20,11 @@ describe('time series endpoints parse real recordings', () => {
   it('intraday: meta mapped by meaning, bars newest first, decimals kept as sent', async () => {
     const { extractor } = extractorFor(server);
     serve('TIME_SERIES_INTRADAY__IBM_5min_full_json_2020-05-08_excerpt__crazzyghost.json');
-    const s = await extractor.intraday('IBM', { interval: '5min', outputsize: 'full', month: '2020-05' });
+    const s = await extractor.intraday('IBM', {
+      interval: '5min',
+      outputsize: 'full',
+      month: '2020-05',
+    });
     expect(s.endpoint).toBe('TIME_SERIES_INTRADAY');
     expect(s.meta).toEqual({
       information: 'Intraday (5min) open, high, low, close prices and volume',
@@ -80,7 +84,14 @@ describe('time series endpoints parse real recordings', () => {
     expect(s.meta.lastRefreshed).toBe('2020-05-08 14:07:03');
     expect(s.meta.outputSize).toBe('Full size');
     expect(s.bars.map((b) => b.time)).toEqual(['2020-05-08', '2020-05-07']);
-    expect(Object.keys(s.bars[0] ?? {}).sort()).toEqual(['close', 'high', 'low', 'open', 'time', 'volume']);
+    expect(Object.keys(s.bars[0] ?? {}).sort()).toEqual([
+      'close',
+      'high',
+      'low',
+      'open',
+      'time',
+      'volume',
+    ]);
   });
 
   it('daily adjusted: volume under "6.", dividend and split coefficient', async () => {
@@ -105,7 +116,11 @@ describe('time series endpoints parse real recordings', () => {
     serve('TIME_SERIES_WEEKLY_ADJUSTED__IBM_json_2020-05-08_excerpt__crazzyghost.json');
     const s = await extractor.weeklyAdjusted('IBM');
     expect(s.meta.outputSize).toBeUndefined();
-    expect(s.bars[0]).toMatchObject({ volume: '18736550', dividendAmount: '1.6300', splitCoefficient: null });
+    expect(s.bars[0]).toMatchObject({
+      volume: '18736550',
+      dividendAmount: '1.6300',
+      splitCoefficient: null,
+    });
     expect(s.bars.map((b) => b.time)).toEqual(['2020-05-08', '2020-05-01']);
   });
 
@@ -169,7 +184,12 @@ describe('snapshot and reference endpoints parse real recordings', () => {
     serve('OVERVIEW__IBM_json_2021__romeltorres.json');
     const now = await extractor.overview('IBM');
     const old = await extractor.overview('IBM');
-    expect(now).toMatchObject({ symbol: 'IBM', assetType: 'Common Stock', exchange: 'NYSE', currency: 'USD' });
+    expect(now).toMatchObject({
+      symbol: 'IBM',
+      assetType: 'Common Stock',
+      exchange: 'NYSE',
+      currency: 'USD',
+    });
     expect(now.name).toBe('International Business Machines');
     expect(now.raw.CIK).toBeTypeOf('string');
     expect(old.raw.FullTimeEmployees).toBeTypeOf('string');
@@ -234,7 +254,9 @@ describe('snapshot and reference endpoints parse real recordings', () => {
     const { extractor } = extractorFor(server);
     // The only recording is the demo key's artificial sample; its `message` makes it a
     // PremiumEndpointError (tested elsewhere). A real premium answer has the same data shape.
-    const recorded = JSON.parse(fixture('REALTIME_BULK_QUOTES__demo_premium_sample__portfoliotree.json'));
+    const recorded = JSON.parse(
+      fixture('REALTIME_BULK_QUOTES__demo_premium_sample__portfoliotree.json'),
+    );
     delete recorded.message;
     server.enqueue({ body: JSON.stringify(recorded) });
     const quotes = await extractor.bulkQuotes(['MSFT', 'AAPL', 'IBM']);
@@ -281,6 +303,8 @@ describe('snapshot and reference endpoints parse real recordings', () => {
     const quotes = await extractor.bulkQuotes(symbols);
     expect(quotes.map((q) => q.symbol)).toEqual(symbols);
     expect(quotes[0]?.extendedHoursQuote).toBeNull();
-    expect(server.requests.map((r) => r.params.get('symbol')?.split(',').length)).toEqual([100, 100, 50]);
+    expect(server.requests.map((r) => r.params.get('symbol')?.split(',').length)).toEqual([
+      100, 100, 50,
+    ]);
   });
 });

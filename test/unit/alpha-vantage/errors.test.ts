@@ -17,7 +17,12 @@ const cases: [string, string, string, StockEtlErrorCode][] = [
   ['daily limit, wording A', 'Information', NOTICES.dailyA, 'DAILY_LIMIT'],
   ['daily limit, wording B (echoes the key)', 'Information', NOTICES.dailyB, 'DAILY_LIMIT'],
   ['free burst (1 request per second)', 'Information', NOTICES.burstFree, 'RATE_LIMITED'],
-  ['free burst variant (mentions premium endpoints)', 'Information', NOTICES.burstFreeVariant, 'RATE_LIMITED'],
+  [
+    'free burst variant (mentions premium endpoints)',
+    'Information',
+    NOTICES.burstFreeVariant,
+    'RATE_LIMITED',
+  ],
   ['premium burst', 'Information', NOTICES.burstPremium, 'RATE_LIMITED'],
   ['premium minute limit', 'Information', NOTICES.minutePremium, 'RATE_LIMITED'],
   ['2019 per-minute Note', 'Note', NOTICES.minuteNote2019, 'RATE_LIMITED'],
@@ -28,7 +33,12 @@ const cases: [string, string, string, StockEtlErrorCode][] = [
   ['premium endpoint (2018)', 'Information', NOTICES.premium2018, 'PREMIUM_ENDPOINT'],
   ['missing or invalid key', 'Error Message', NOTICES.invalidKey, 'INVALID_API_KEY'],
   ['unknown function', 'Error Message', NOTICES.unknownFunction, 'INVALID_REQUEST'],
-  ['unknown Error Message wording', 'Error Message', 'Something new went wrong.', 'INVALID_REQUEST'],
+  [
+    'unknown Error Message wording',
+    'Error Message',
+    'Something new went wrong.',
+    'INVALID_REQUEST',
+  ],
   ['unknown Information wording', 'Information', 'We are updating our systems.', 'RATE_LIMITED'],
   ['unknown Note wording', 'Note', 'Hello there.', 'RATE_LIMITED'],
 ];
@@ -37,12 +47,18 @@ describe('notice classification (pure)', () => {
   it.each(cases)('%s → %s', (_name, key, text, code) => {
     const found = findNotice(JSON.parse(notice(key, text)));
     expect(found).toEqual({ key, text });
-    expect(errorFromNotice(found!, { endpoint: 'TIME_SERIES_DAILY', symbol: 'IBM' }).code).toBe(code);
+    expect(errorFromNotice(found!, { endpoint: 'TIME_SERIES_DAILY', symbol: 'IBM' }).code).toBe(
+      code,
+    );
   });
 
   it('rate-limit notices carry a wait matching their window', () => {
     const wait = (text: string) =>
-      (errorFromNotice({ key: 'Information', text }, { endpoint: 'X' }) as { retryAfterMs?: number }).retryAfterMs;
+      (
+        errorFromNotice({ key: 'Information', text }, { endpoint: 'X' }) as {
+          retryAfterMs?: number;
+        }
+      ).retryAfterMs;
     expect(wait(NOTICES.burstFree)).toBe(1_000);
     expect(wait(NOTICES.burstPremium)).toBe(1_000);
     expect(wait(NOTICES.minutePremium)).toBe(60_000);
@@ -54,14 +70,22 @@ describe('error classes from real bodies, through HTTP', () => {
     const { extractor } = extractorFor(server);
     server.enqueue({ body: fixture('ERROR__invalid_api_call_BOP_demo__portfoliotree.json') });
     const error = await extractor.daily('NOPE').catch((e) => e);
-    expect(error).toMatchObject({ code: 'INVALID_REQUEST', endpoint: 'TIME_SERIES_DAILY', symbol: 'NOPE' });
+    expect(error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      endpoint: 'TIME_SERIES_DAILY',
+      symbol: 'NOPE',
+    });
     expect(server.requests).toHaveLength(1);
   });
 
   it('the demo premium sample (message + artificial data) → PremiumEndpointError, never data', async () => {
     const { extractor } = extractorFor(server);
-    server.enqueue({ body: fixture('REALTIME_BULK_QUOTES__demo_premium_sample__portfoliotree.json') });
-    await expect(extractor.bulkQuotes(['MSFT'])).rejects.toMatchObject({ code: 'PREMIUM_ENDPOINT' });
+    server.enqueue({
+      body: fixture('REALTIME_BULK_QUOTES__demo_premium_sample__portfoliotree.json'),
+    });
+    await expect(extractor.bulkQuotes(['MSFT'])).rejects.toMatchObject({
+      code: 'PREMIUM_ENDPOINT',
+    });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -122,8 +146,16 @@ describe('bodies that are not the expected shape → ResponseFormatError naming 
     ['HTML from a proxy', '<html><body>502 Bad Gateway</body></html>', /HTML instead of JSON/],
     ['empty body', '', /empty body/],
     ['empty object', '{}', /empty object/],
-    ['missing series key', JSON.stringify({ 'Meta Data': JSON.parse(daily)['Meta Data'] }), /"Time Series \(Daily\)" is missing/],
-    ['a number that is not a number', daily.replace('"122.6700"', '"12x.67"'), /open is not a number: "12x.67"/],
+    [
+      'missing series key',
+      JSON.stringify({ 'Meta Data': JSON.parse(daily)['Meta Data'] }),
+      /"Time Series \(Daily\)" is missing/,
+    ],
+    [
+      'a number that is not a number',
+      daily.replace('"122.6700"', '"12x.67"'),
+      /open is not a number: "12x.67"/,
+    ],
     ['missing Meta Data', JSON.stringify({ 'Time Series (Daily)': {} }), /Meta Data/],
     ['top-level array', '[1,2]', /not a JSON object/],
   ];

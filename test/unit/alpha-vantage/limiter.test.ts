@@ -38,13 +38,20 @@ function limitServer(
     return { body: QUOTE };
   });
   const stamped: typeof fetch = (input, init) =>
-    fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-virtual-time': String(clock.now()) } });
+    fetch(input, {
+      ...init,
+      headers: {
+        ...(init?.headers as Record<string, string>),
+        'x-virtual-time': String(clock.now()),
+      },
+    });
   return { arrivals, limited: () => limited, fetch: stamped };
 }
 
 function maxPerWindow(times: number[], windowMs: number): number {
   let max = 0;
-  for (const t of times) max = Math.max(max, times.filter((u) => u >= t && u < t + windowMs).length);
+  for (const t of times)
+    max = Math.max(max, times.filter((u) => u >= t && u < t + windowMs).length);
   return max;
 }
 
@@ -60,25 +67,39 @@ describe('rate limiter', () => {
     expect(limited()).toBe(0);
     expect(maxPerWindow(arrivals, 1_000)).toBe(1);
     expect(waits.every((w) => w.budget === 'second' && w.waitMs <= 1_000)).toBe(true);
-    expect(await extractor.budget()).toMatchObject({ perDay: 25, usedToday: 10, remainingToday: 15 });
+    expect(await extractor.budget()).toMatchObject({
+      perDay: 25,
+      usedToday: 10,
+      remainingToday: 15,
+    });
   });
 
   it('premium-75: keeps to 75/min and 5/s against a server with the same limits', async () => {
     const clock = new FakeClock();
     const { arrivals, limited, fetch } = limitServer(clock, 60_000, 75);
     const { extractor } = extractorFor(server, { plan: 'premium-75', clock, fetch });
-    for (let i = 0; i < 4; i++) await Promise.all(Array.from({ length: 50 }, () => extractor.quote('IBM')));
+    for (let i = 0; i < 4; i++)
+      await Promise.all(Array.from({ length: 50 }, () => extractor.quote('IBM')));
     expect(arrivals).toHaveLength(200);
     expect(limited()).toBe(0);
     expect(maxPerWindow(arrivals, 60_000)).toBe(75);
     expect(maxPerWindow(arrivals, 1_000)).toBeLessThanOrEqual(5);
-    expect(await extractor.budget()).toMatchObject({ perDay: null, usedToday: 200, remainingToday: null, resetsAt: null });
+    expect(await extractor.budget()).toMatchObject({
+      perDay: null,
+      usedToday: 200,
+      remainingToday: null,
+      resetsAt: null,
+    });
   });
 
   it('explicit rateLimit overrides the plan; the daily budget stops spending without a request', async () => {
     const clock = new FakeClock();
     server.setFallback({ body: QUOTE });
-    const { extractor } = extractorFor(server, { plan: 'free', clock, rateLimit: { perSecond: 100, perDay: 3 } });
+    const { extractor } = extractorFor(server, {
+      plan: 'free',
+      clock,
+      rateLimit: { perSecond: 100, perDay: 3 },
+    });
     for (let i = 0; i < 3; i++) await extractor.quote('IBM');
     const error = await extractor.quote('IBM').catch((e) => e);
     expect(error).toMatchObject({ code: 'DAILY_LIMIT' });
@@ -126,7 +147,9 @@ describe('rate limiter', () => {
     await extractor.quote('IBM');
     const controller = new AbortController();
     clock.onSleep = () => controller.abort();
-    await expect(extractor.quote('IBM', { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(extractor.quote('IBM', { signal: controller.signal })).rejects.toMatchObject({
+      code: 'ABORTED',
+    });
     expect(server.requests).toHaveLength(1);
     expect((await extractor.budget()).usedToday).toBe(1);
   });

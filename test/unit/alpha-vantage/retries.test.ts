@@ -21,8 +21,15 @@ describe('retries', () => {
     const attempts: number[] = [];
     const retries: ExtractorEvents['request:retry'][] = [];
     extractor.on('request:retry', (e) => retries.push(e));
-    server.enqueue({ status: 503, body: 'busy' }, { reset: true }, { body: notice('Note', NOTICES.minuteNote2019) }, { body: QUOTE });
-    const quote = await extractor.quote('IBM', { onRequest: ({ attempt }) => attempts.push(attempt) });
+    server.enqueue(
+      { status: 503, body: 'busy' },
+      { reset: true },
+      { body: notice('Note', NOTICES.minuteNote2019) },
+      { body: QUOTE },
+    );
+    const quote = await extractor.quote('IBM', {
+      onRequest: ({ attempt }) => attempts.push(attempt),
+    });
     expect(quote.price).toBe('121.7400');
     expect(attempts).toEqual([1, 2, 3, 4]);
     expect(server.requests).toHaveLength(4);
@@ -46,7 +53,13 @@ describe('retries', () => {
 
   it('stops when the next backoff would pass maxRetryTimeMs', async () => {
     const { extractor } = extractorFor(server, {
-      retry: { retries: 10, minDelayMs: 1_000, maxDelayMs: 8_000, maxRetryTimeMs: 3_000, random: () => 0.5 },
+      retry: {
+        retries: 10,
+        minDelayMs: 1_000,
+        maxDelayMs: 8_000,
+        maxRetryTimeMs: 3_000,
+        random: () => 0.5,
+      },
     });
     server.setFallback({ status: 500 });
     await expect(extractor.daily('IBM')).rejects.toMatchObject({ code: 'UPSTREAM' });
@@ -62,7 +75,11 @@ describe('retries', () => {
     await extractor.quote('IBM');
     expect(limited).toHaveLength(1);
     // premium-75: base spacing max(1000/5, 60000/75) = 800 ms → doubled.
-    expect(limited[0]).toMatchObject({ endpoint: 'GLOBAL_QUOTE', intervalMs: 1_600, requestsPerMinute: 37.5 });
+    expect(limited[0]).toMatchObject({
+      endpoint: 'GLOBAL_QUOTE',
+      intervalMs: 1_600,
+      requestsPerMinute: 37.5,
+    });
   });
 
   it('non-retryable 4xx is not retried', async () => {
@@ -97,7 +114,9 @@ describe('abort and timeout', () => {
     server.enqueue({ status: 503 });
     const controller = new AbortController();
     clock.onSleep = () => controller.abort();
-    await expect(extractor.quote('IBM', { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(extractor.quote('IBM', { signal: controller.signal })).rejects.toMatchObject({
+      code: 'ABORTED',
+    });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -110,7 +129,10 @@ describe('abort and timeout', () => {
   });
 
   it('a hanging server times out per attempt, is retried, then UpstreamError', async () => {
-    const { extractor } = extractorFor(server, { timeoutMs: 100, retry: { retries: 1, random: () => 0 } });
+    const { extractor } = extractorFor(server, {
+      timeoutMs: 100,
+      retry: { retries: 1, random: () => 0 },
+    });
     server.setFallback({ hang: true });
     const error = await extractor.quote('IBM').catch((e) => e);
     expect(error).toMatchObject({ code: 'UPSTREAM', attempts: 2 });
@@ -128,14 +150,23 @@ describe('abort and timeout', () => {
 describe('the API key never leaks', () => {
   it('not in errors, causes, logs or events — across every failure kind', async () => {
     const lines: string[] = [];
-    const capture =
-      (level: string) =>
-      (message: string, fields?: Record<string, unknown>) =>
-        lines.push(`${level} ${message} ${JSON.stringify(fields)}`);
-    const logger: Logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
+    const capture = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+      lines.push(`${level} ${message} ${JSON.stringify(fields)}`);
+    const logger: Logger = {
+      debug: capture('debug'),
+      info: capture('info'),
+      warn: capture('warn'),
+      error: capture('error'),
+    };
     const { extractor } = extractorFor(server, { logger, retry: { retries: 1, random: () => 0 } });
     const events: unknown[] = [];
-    for (const name of ['request:start', 'request:finish', 'request:retry', 'rate:wait', 'rate:limited'] as const) {
+    for (const name of [
+      'request:start',
+      'request:finish',
+      'request:retry',
+      'rate:wait',
+      'rate:limited',
+    ] as const) {
       extractor.on(name, (e) => events.push(e));
     }
     const errors: unknown[] = [];
@@ -145,7 +176,10 @@ describe('the API key never leaks', () => {
       { reset: true },
     );
     errors.push(await extractor.quote('IBM').catch((e) => e));
-    const other = extractorFor(server, { logger, retry: { retries: 1, random: () => 0 } }).extractor;
+    const other = extractorFor(server, {
+      logger,
+      retry: { retries: 1, random: () => 0 },
+    }).extractor;
     errors.push(await other.quote('IBM').catch((e) => e));
     const dumped = errors.map(dumpError).join('\n');
     expect(errors.map((e) => (e as { code: string }).code)).toEqual(['DAILY_LIMIT', 'UPSTREAM']);
@@ -173,7 +207,9 @@ describe('the API key never leaks', () => {
 
 function dumpError(error: unknown, depth = 0): string {
   if (!(error instanceof Error) || depth > 6) return String(error);
-  const own = Object.entries(error).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  const own = Object.entries(error).map(
+    ([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+  );
   return [error.message, error.stack, ...own, dumpError(error.cause, depth + 1)].join('\n');
 }
 

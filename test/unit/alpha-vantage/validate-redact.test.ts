@@ -7,12 +7,18 @@ import { validateMonth, validateSymbol } from '../../../src/alpha-vantage/valida
 import { ValidationError } from '../../../src/errors';
 
 describe('validateSymbol', () => {
-  it.each(['IBM', 'BRK-B', 'TSCO.LON', '^GSPC', 'EURUSD=X', '600104.SHH'])('accepts %s unchanged', (s) => {
-    expect(validateSymbol(s)).toBe(s);
-  });
-  it.each(['', 'IBM&apikey=x', 'A B', 'ÄPFEL', 'x/../y', 'A'.repeat(21), 'IBM\n'])('rejects %j', (s) => {
-    expect(() => validateSymbol(s)).toThrow(ValidationError);
-  });
+  it.each(['IBM', 'BRK-B', 'TSCO.LON', '^GSPC', 'EURUSD=X', '600104.SHH'])(
+    'accepts %s unchanged',
+    (s) => {
+      expect(validateSymbol(s)).toBe(s);
+    },
+  );
+  it.each(['', 'IBM&apikey=x', 'A B', 'ÄPFEL', 'x/../y', 'A'.repeat(21), 'IBM\n'])(
+    'rejects %j',
+    (s) => {
+      expect(() => validateSymbol(s)).toThrow(ValidationError);
+    },
+  );
   it('never lets URL-significant characters through (property)', () => {
     fc.assert(
       fc.property(fc.string(), (s) => {
@@ -80,17 +86,31 @@ describe('extractor input checks happen before any request', () => {
 describe('redact', () => {
   const KEY = 'ABC123SECRET';
   it('removes the key, its URL form and any apikey= parameter', () => {
-    expect(redactText(`We have detected your API key as ${KEY} and …`, [KEY])).toBe('We have detected your API key as *** and …');
-    expect(redactText('https://x/query?function=A&apikey=OTHER&symbol=B', [KEY])).toBe('https://x/query?function=A&apikey=***&symbol=B');
+    expect(redactText(`We have detected your API key as ${KEY} and …`, [KEY])).toBe(
+      'We have detected your API key as *** and …',
+    );
+    expect(redactText('https://x/query?function=A&apikey=OTHER&symbol=B', [KEY])).toBe(
+      'https://x/query?function=A&apikey=***&symbol=B',
+    );
     expect(redactText('k=a%2Fb', ['a/b'])).toBe('k=***');
   });
   it('cleans an error in place: message, stack, own fields and the whole cause chain', () => {
     const root = new Error(`socket to apikey=${KEY} closed`);
     const middle = new TypeError('fetch failed', { cause: root });
-    const top = Object.assign(new Error(`outer ${KEY}`, { cause: middle }), { url: `https://h/?apikey=${KEY}` });
+    const top = Object.assign(new Error(`outer ${KEY}`, { cause: middle }), {
+      url: `https://h/?apikey=${KEY}`,
+    });
     const out = redact(top, [KEY]);
     expect(out).toBe(top);
-    const all = [out.message, out.stack, (out as { url: string }).url, middle.message, middle.stack, root.message, root.stack].join('\n');
+    const all = [
+      out.message,
+      out.stack,
+      (out as { url: string }).url,
+      middle.message,
+      middle.stack,
+      root.message,
+      root.stack,
+    ].join('\n');
     expect(all).not.toContain(KEY);
     expect(root.message).toBe('socket to apikey=*** closed');
   });
