@@ -47,7 +47,6 @@ export class AlphaVantageClient {
   readonly events: TypedEmitter<ExtractorEvents>;
   readonly limiter: RateLimiter;
   readonly #secrets: readonly string[];
-  #currentEndpoint = '';
 
   constructor(o: ResolvedOptions) {
     this.o = o;
@@ -150,7 +149,6 @@ export class AlphaVantageClient {
     options: CallOptions,
   ): Promise<T> {
     const { clock, logger } = this.o;
-    this.#currentEndpoint = spec.endpoint;
     await this.limiter.acquire(signal, spec.endpoint);
     options.onRequest?.({ endpoint: spec.endpoint, attempt });
     const url = this.#url(spec);
@@ -190,7 +188,8 @@ export class AlphaVantageClient {
       return result;
     } catch (caught) {
       let error = redact(caught, this.#secrets);
-      if (error instanceof RateLimitError) this.limiter.onRateLimited(error.retryAfterMs ?? 1_000);
+      if (error instanceof RateLimitError)
+        this.limiter.onRateLimited(error.retryAfterMs ?? 1_000, spec.endpoint);
       if (error instanceof DailyLimitError && error.resetsAt === undefined) {
         const resetsAt = await this.limiter.onDailyLimit();
         error = new DailyLimitError(error.message, {

@@ -36,8 +36,8 @@ export interface RateLimiterOptions {
   keyHash: string;
   /** IANA zone whose midnight starts a budget day. */
   zone: string;
-  onWait: (waitMs: number, budget: RateBudget) => void;
-  onLimited: (info: { intervalMs: number; requestsPerMinute: number }) => void;
+  onWait: (waitMs: number, budget: RateBudget, endpoint: string) => void;
+  onLimited: (info: { intervalMs: number; requestsPerMinute: number }, endpoint: string) => void;
 }
 
 const SECOND = 1_000;
@@ -110,7 +110,7 @@ export class RateLimiter {
       }
       consider(this.#cooldownUntil - now, 'cooldown');
       if (wait <= 0) break;
-      this.#o.onWait(wait, budget);
+      this.#o.onWait(wait, budget, endpoint);
       await clock.sleep(wait, signal);
     }
     const day = budgetDay(clock.now(), this.#o.zone);
@@ -155,7 +155,7 @@ export class RateLimiter {
    * Alpha Vantage said "rate limited" although the client kept to its budget (another process on
    * the key, or a lower real limit): double the spacing between requests and pause for `retryAfterMs`.
    */
-  onRateLimited(retryAfterMs: number): void {
+  onRateLimited(retryAfterMs: number, endpoint: string): void {
     const now = this.#o.clock.now();
     this.#successes = 0;
     this.#adaptiveIntervalMs = Math.min(
@@ -163,10 +163,13 @@ export class RateLimiter {
       Math.max(this.#adaptiveIntervalMs * 2, this.#baseIntervalMs() * 2),
     );
     this.#cooldownUntil = Math.max(this.#cooldownUntil, now + retryAfterMs);
-    this.#o.onLimited({
-      intervalMs: this.#adaptiveIntervalMs,
-      requestsPerMinute: MINUTE / this.#adaptiveIntervalMs,
-    });
+    this.#o.onLimited(
+      {
+        intervalMs: this.#adaptiveIntervalMs,
+        requestsPerMinute: MINUTE / this.#adaptiveIntervalMs,
+      },
+      endpoint,
+    );
   }
 
   /** Alpha Vantage said the daily quota is spent: stop spending until the budget day ends. */
