@@ -63,16 +63,12 @@ export class AlphaVantageClient {
       store: o.budgetStore,
       keyHash: hashApiKey(o.apiKey),
       zone: o.budgetTimeZone,
-      onWait: (waitMs, budget) => {
-        this.events.emit('rate:wait', { endpoint: this.#currentEndpoint, waitMs, budget });
-        o.logger.debug('alpha-vantage rate wait', {
-          endpoint: this.#currentEndpoint,
-          waitMs,
-          budget,
-        });
+      onWait: (waitMs, budget, endpoint) => {
+        this.events.emit('rate:wait', { endpoint, waitMs, budget });
+        o.logger.debug('alpha-vantage rate wait', { endpoint, waitMs, budget });
       },
-      onLimited: (info) => {
-        this.events.emit('rate:limited', { endpoint: this.#currentEndpoint, ...info });
+      onLimited: (info, endpoint) => {
+        this.events.emit('rate:limited', { endpoint, ...info });
         o.logger.warn('alpha-vantage rate limited by the server; slowing down', info);
       },
     });
