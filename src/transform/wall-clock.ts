@@ -182,7 +182,6 @@ export class WallClockParser {
  *
  * @param text - the wall-clock key as Alpha Vantage sends it
  * @param zone - IANA zone of the wall clock
- * @defaultValue zone: `'America/New_York'`
  * @throws {@link ValidationError} when `text` is not such a timestamp or `zone` is unknown
  */
 export function parseEasternTimestamp(text: string, zone: string = NEW_YORK): Date {
