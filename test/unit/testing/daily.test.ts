@@ -278,7 +278,11 @@ describe('INDEX_DATA and INDEX_CATALOG', () => {
   });
 
   it('answers Invalid API call for unknown indices and intervals', async () => {
-    for (const p of [{ symbol: 'IBM' }, { symbol: 'SPX', interval: '5min' }]) {
+    const cases: Array<Record<string, string>> = [
+      { symbol: 'IBM' },
+      { symbol: 'SPX', interval: '5min' },
+    ];
+    for (const p of cases) {
       const body = await queryJson(fake, { function: 'INDEX_DATA', ...p });
       expect(String(body['Error Message'])).toContain('for INDEX_DATA.');
     }

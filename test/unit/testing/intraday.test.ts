@@ -215,7 +215,7 @@ describe('TIME_SERIES_INTRADAY consistency', () => {
   });
 
   it('rejects bad intervals, months and flags with Invalid API call', async () => {
-    for (const extra of [
+    const cases: Array<Record<string, string>> = [
       { interval: '2min' },
       { interval: '5min', month: '2024-13' },
       { interval: '5min', month: '1999-12' },
@@ -223,7 +223,8 @@ describe('TIME_SERIES_INTRADAY consistency', () => {
       { interval: '5min', extended_hours: 'maybe' },
       { interval: '5min', outputsize: 'huge' },
       { interval: '5min', symbol: 'INVALID1' },
-    ]) {
+    ];
+    for (const extra of cases) {
       const body = await queryJson(fake, { ...base, ...extra });
       expect(body['Error Message']).toBe(
         'Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for TIME_SERIES_INTRADAY.',
