@@ -5,27 +5,27 @@
  * @packageDocumentation
  */
 
-export type { Clock } from './clock';
-export { systemClock } from './clock';
-export {
-  createEmbeddedDb,
-  type Db,
-  type DbHandle,
-  DEFAULT_SCHEMA,
-  type EmbeddedDbOptions,
-  getInstallSql,
-  type InstallResult,
-  type InstallSchemaOptions,
-  installSchema,
-  type Migration,
-  type PgClientLike,
-  type PgliteLike,
-  type PgPoolClientLike,
-  type PgPoolLike,
-  type QueryResult,
-  SCHEMA_VERSION,
-  toDb,
-} from './db';
+export * from './alpha-vantage';
+export * from './calendar';
+export { type Clock, systemClock } from './clock';
+export * from './db';
 export * from './errors';
 export { type EventMap, type Listener, TypedEmitter } from './events';
+export {
+  addCounts,
+  type ColumnSpec,
+  type ColumnType,
+  type LoadCallOptions,
+  type LoadCounts,
+  Loader,
+  type LoaderOptions,
+  type LoadMethod,
+  type TableSpec,
+  type UpsertOptions,
+  upsertRows,
+} from './load';
 export { type LogFields, type Logger, noopLogger } from './logger';
+export * from './pipeline';
+// streaming: added when src/streaming lands
+export { parseWallClock, utcMsToWallClock, wallClockToUtcMs, zoneOffsetMinutes } from './time/zone';
+export * from './transform';

@@ -13,6 +13,7 @@ import type { ExtractorEvents } from './extractor-events';
 import { isRetryable, sendOnce } from './http';
 import type { ResolvedOptions } from './options';
 import { formatError, isObject, parseJsonBody } from './parse/common';
+import type { MalformedRowsMode } from './parse/series';
 import { RateLimiter } from './rate-limiter';
 import { redact, redactText } from './redact';
 
@@ -22,6 +23,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Called once per HTTP attempt, before it is sent (count API calls with it). */
   onRequest?: (info: { endpoint: string; attempt: number }) => void;
+  /**
+   * Overrides the extractor's `malformedRows` for this call (time series and index bars only).
+   * @default the extractor's `malformedRows`
+   */
+  malformedRows?: MalformedRowsMode;
 }
 
 /** One endpoint call as the extractor describes it. @internal */

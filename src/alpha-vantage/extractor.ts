@@ -322,7 +322,7 @@ export class AlphaVantageExtractor {
       'interval',
     );
     const ctx = { endpoint: 'INDEX_DATA', symbol: s };
-    const mode = this.#client.o.malformedRows;
+    const mode = options.malformedRows ?? this.#client.o.malformedRows;
     return this.#call(
       { ...ctx, params: { symbol: s, interval }, parse: (t, b) => parseIndexData(t, ctx, mode, b) },
       options,
@@ -348,7 +348,7 @@ export class AlphaVantageExtractor {
     options: CallOptions,
   ): Promise<TimeSeries<T>> {
     const spec = { endpoint, symbol, seriesKey, kind, intraday };
-    const mode = this.#client.o.malformedRows;
+    const mode = options.malformedRows ?? this.#client.o.malformedRows;
     return this.#call(
       {
         endpoint,

@@ -51,7 +51,7 @@ export function isStockEtlError(error: unknown): error is StockEtlError {
     error instanceof StockEtlError ||
     (error instanceof Error &&
       typeof (error as { code?: unknown }).code === 'string' &&
-      ERROR_CODES.has((error as { code: string }).code))
+      ERROR_CODES.has((error as unknown as { code: string }).code))
   );
 }
 

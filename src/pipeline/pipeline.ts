@@ -184,7 +184,7 @@ export class Pipeline {
    * @throws {@link ValidationError} for a bad symbol or dataset
    */
   async run(symbol: string, dataset: Dataset, options: RunOptions = {}): Promise<JobResult> {
-    const normalized = validateSymbol(symbol);
+    const normalized = normalizeSymbol(symbol);
     assertDataset(dataset);
     return this.#job(normalized, dataset, options);
   }
@@ -249,7 +249,7 @@ export class Pipeline {
    */
   async backfillIntraday(symbol: string, options: BackfillOptions): Promise<BackfillResult> {
     const ctx = this.#ctx;
-    const normalized = validateSymbol(symbol);
+    const normalized = normalizeSymbol(symbol);
     if (!options || typeof options !== 'object') {
       throw new ValidationError('backfill options are required', { field: 'options' });
     }
@@ -374,7 +374,7 @@ export class Pipeline {
   async #safeJob(symbol: string, dataset: Dataset, options: RunOptions): Promise<JobResult> {
     let normalized: string;
     try {
-      normalized = validateSymbol(symbol);
+      normalized = normalizeSymbol(symbol);
       assertDataset(dataset);
     } catch (e) {
       const result = this.#failedWithoutLog(String(symbol), dataset, e);
@@ -433,6 +433,7 @@ export class Pipeline {
         durationMs: ctx.clock.now() - started,
         jobId,
       };
+      for (const warning of result.warnings) ctx.logger.warn(warning, { symbol, dataset });
     } catch (e) {
       const error = toJobError(e);
       ctx.logger.error('job failed', { symbol, dataset, code: error.code, message: error.message });
@@ -473,6 +474,14 @@ export class Pipeline {
     ctx.events.emit(result.status === 'success' ? 'job:finish' : 'job:error', result);
     return result;
   }
+}
+
+/**
+ * Validates a symbol and upper-cases it: Alpha Vantage answers `ibm` and `IBM` alike, and one
+ * symbol must map to one set of rows.
+ */
+function normalizeSymbol(symbol: string): string {
+  return validateSymbol(symbol).toUpperCase();
 }
 
 function positiveInt(value: number, field: string): number {
