@@ -2,25 +2,20 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { MarketCalendar } from '../calendar';
-import { ValidationError } from '../errors/validation-error';
 import { invalidCall, type Reply, type RequestContext } from './context';
 import { BODY_FAULTS, duplicateTimestamp, emptySeries, FaultPlan, malformNumber } from './faults';
 import { DEFAULT_LISTING } from './listing';
-import {
-  dailyLimitText,
-  freeBurstText,
-  freeMinuteNoteText,
-  htmlErrorPage,
-  INVALID_KEY_TEXT,
-  invalidCallText,
-  noticeBody,
-  PREMIUM_ENDPOINT_TEXT,
-  PREMIUM_MINUTE_TEXT,
-  premiumBurstText,
-  unknownFunctionText,
-} from './notices';
+import { INVALID_KEY_TEXT, PREMIUM_ENDPOINT_TEXT, unknownFunctionText } from './notices';
 import type { FakeAlphaVantage, FakeAlphaVantageOptions } from './options';
-import { type LimitHit, RateLimiter } from './rate-limiter';
+import { RateLimiter } from './rate-limiter';
+import {
+  limitNotice,
+  matchesFixture,
+  notice,
+  plain,
+  scriptedReply,
+  validateOptions,
+} from './replies';
 import { defaultUnknownSymbol, ROUTES } from './routes';
 import { SessionIndex } from './sessions';
 import type {
@@ -35,39 +30,6 @@ import type {
 /** First 16 hex digits of SHA-256 of an API key: what `RecordedRequest.apiKeyHash` holds. */
 export function hashApiKey(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
-}
-
-function notice(key: 'Information' | 'Note' | 'Error Message', text: string): Reply {
-  return {
-    status: 200,
-    body: noticeBody(key, text),
-    contentType: 'application/json',
-    outcome: 'rejected',
-  };
-}
-
-function plain(status: number, body: string, contentType = 'text/html'): Reply {
-  return { status, body, contentType, outcome: 'rejected' };
-}
-
-function validateOptions(o: FakeAlphaVantageOptions): void {
-  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) {
-    throw new ValidationError('`port` must be an integer 0–65535', { field: 'port' });
-  }
-  if (o.historyStart !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.historyStart)) {
-    throw new ValidationError('`historyStart` must be YYYY-MM-DD', { field: 'historyStart' });
-  }
-  const limits: Array<[string, FakeRateLimit | undefined]> = [['rateLimit', o.rateLimit]];
-  for (const [k, v] of Object.entries(o.keys ?? {}))
-    limits.push([`keys.${k === '' ? "''" : '…'}`, v]);
-  for (const [field, l] of limits) {
-    for (const w of ['perSecond', 'perMinute', 'perDay'] as const) {
-      const n = l?.[w];
-      if (n !== undefined && !(Number.isInteger(n) && n >= 0)) {
-        throw new ValidationError(`\`${field}.${w}\` must be a non-negative integer`, { field });
-      }
-    }
-  }
 }
 
 /**
@@ -132,23 +94,10 @@ export async function startFakeAlphaVantage(
     };
   };
 
-  const limitNotice = (hit: LimitHit, free: boolean, apiKey: string, l: FakeRateLimit): Reply => {
-    const perDay = l.perDay ?? 25;
-    if (hit === 'day') return notice('Information', dailyLimitText(apiKey, perDay, wording));
-    if (hit === 'minute') {
-      return free
-        ? notice('Note', freeMinuteNoteText(l.perMinute!, perDay))
-        : notice('Information', PREMIUM_MINUTE_TEXT);
-    }
-    return free
-      ? notice('Information', freeBurstText(l.perSecond!, perDay))
-      : notice('Information', premiumBurstText(l.perSecond!));
-  };
-
   /** The answer without faults or rate limiting: fixture, premium gate, endpoint. */
-  const generate = (ctx: RequestContext, apiKey: string): Reply & { fixture?: boolean } => {
+  const generate = (ctx: RequestContext): Reply & { fixture?: boolean } => {
     for (const f of options.fixtures ?? []) {
-      if (matches(f.match, ctx.params)) {
+      if (matchesFixture(f.match, ctx.params)) {
         const looksJson = /^\s*[{[]/.test(f.body);
         return {
           status: f.status ?? 200,
@@ -159,7 +108,6 @@ export async function startFakeAlphaVantage(
         };
       }
     }
-    void apiKey;
     const route = ROUTES[ctx.fn];
     if (!route)
       return notice('Error Message', unknownFunctionText(ctx.params.get('function') ?? ''));
@@ -245,14 +193,14 @@ export async function startFakeAlphaVantage(
       rec.outcome = 'fault';
       const timer = setTimeout(() => {
         timers.delete(timer);
-        const reply = generate({ ...ctx, nowMs: now().getTime() }, apiKey);
+        const reply = generate({ ...ctx, nowMs: now().getTime() });
         send(res, rec, reply, 'fault');
       }, fault.delayMs ?? 30_000);
       timers.add(timer);
       return;
     }
     if (BODY_FAULTS.has(fault.kind)) {
-      const reply = { ...generate(ctx, apiKey) };
+      const reply = { ...generate(ctx) };
       const text = () =>
         typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8');
       if (fault.kind === 'malformed-number') reply.body = malformNumber(text(), csv);
@@ -261,34 +209,7 @@ export async function startFakeAlphaVantage(
       send(res, rec, reply, 'fault', fault.kind === 'truncate');
       return;
     }
-    send(res, rec, scriptedReply(fault, ctx.fn, apiKey), 'fault');
-  };
-
-  const scriptedReply = (fault: FaultSpec, fn: string, apiKey: string): Reply => {
-    switch (fault.kind) {
-      case 'http-500':
-        return plain(500, htmlErrorPage(500));
-      case 'http-503':
-        return plain(503, htmlErrorPage(503));
-      case 'html':
-        return plain(fault.status ?? 502, htmlErrorPage(502));
-      case 'empty-object':
-        return { status: 200, body: '{}', contentType: 'application/json', outcome: 'rejected' };
-      case 'rate-limit-note':
-        return notice('Note', freeMinuteNoteText(5, 500));
-      case 'rate-limit-information':
-        return notice('Information', freeBurstText(1, 25));
-      case 'burst':
-        return notice('Information', premiumBurstText(5));
-      case 'daily-limit':
-        return notice('Information', dailyLimitText(apiKey, 25, wording));
-      case 'premium':
-        return notice('Information', PREMIUM_ENDPOINT_TEXT);
-      case 'invalid-call':
-        return notice('Error Message', invalidCallText(fn));
-      default:
-        return notice('Error Message', INVALID_KEY_TEXT);
-    }
+    send(res, rec, scriptedReply(fault, ctx.fn, apiKey, wording), 'fault');
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -350,10 +271,10 @@ export async function startFakeAlphaVantage(
     const hit = limiter.admit(rec.apiKeyHash!, limits, at);
     if (hit) {
       stats.rateLimited++;
-      send(res, rec, limitNotice(hit, plan === 'free', apiKey, limits), 'rate-limited');
+      send(res, rec, limitNotice(hit, plan === 'free', apiKey, limits, wording), 'rate-limited');
       return;
     }
-    finish(res, rec, generate(ctx, apiKey));
+    finish(res, rec, generate(ctx));
   };
 
   const server = createServer((req, res) => {
@@ -430,17 +351,4 @@ export async function startFakeAlphaVantage(
       return closing;
     },
   };
-}
-
-function matches(match: Record<string, string>, params: URLSearchParams): boolean {
-  for (const [k, v] of Object.entries(match)) {
-    if (k === 'apikey') continue;
-    const actual = params.get(k);
-    if (actual === null) return false;
-    if (
-      k === 'function' || k === 'symbol' ? actual.toUpperCase() !== v.toUpperCase() : actual !== v
-    )
-      return false;
-  }
-  return true;
 }
