@@ -1,0 +1,65 @@
+import type {
+  BackfillResult,
+  BatchResult,
+  HealthReport,
+  JobResult,
+  StatusReport,
+} from '../pipeline';
+
+/** One line per job. */
+export function formatJob(j: JobResult): string {
+  const base = `${j.status === 'success' ? 'ok  ' : 'FAIL'} ${j.symbol.padEnd(8)} ${j.dataset.padEnd(16)}`;
+  if (j.status === 'failed') return `${base} ${j.error?.code}: ${j.error?.message}`;
+  return `${base} extracted ${j.extracted}, inserted ${j.inserted}, updated ${j.updated}, unchanged ${j.unchanged}, rejected ${j.rejected} (${j.apiCalls} call${j.apiCalls === 1 ? '' : 's'}, ${Math.round(j.durationMs)} ms)`;
+}
+
+/** A batch: one line per job, then totals. */
+export function formatBatch(b: BatchResult): string {
+  const t = b.totals;
+  return [
+    ...b.jobs.map(formatJob),
+    `${b.succeeded} succeeded, ${b.failed} failed: inserted ${t.inserted}, updated ${t.updated}, unchanged ${t.unchanged}, rejected ${t.rejected}, ${t.apiCalls} API calls, ${(b.durationMs / 1000).toFixed(1)} s`,
+  ].join('\n');
+}
+
+/** A backfill summary. */
+export function formatBackfill(r: BackfillResult): string {
+  const loaded = r.months.filter((m) => m.status === 'loaded').length;
+  const skipped = r.months.filter((m) => m.status === 'skipped').length;
+  const head = `${r.status === 'success' ? 'ok  ' : 'FAIL'} backfill ${r.symbol} ${r.interval}: ${loaded} month(s) loaded, ${skipped} skipped; inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected} (${r.apiCalls} calls, ${(r.durationMs / 1000).toFixed(1)} s)`;
+  return r.error ? `${head}\n  ${r.error.code}: ${r.error.message}` : head;
+}
+
+/** A status report as text. */
+export function formatStatus(s: StatusReport): string {
+  const lines = [
+    `schema ${s.schema} (version ${s.schemaVersion})`,
+    `jobs in the last 24 h: ${s.jobs24h.success} success, ${s.jobs24h.failed} failed, ${s.jobs24h.running} running`,
+  ];
+  for (const f of s.recentFailures) {
+    lines.push(
+      `  failed #${f.id} ${f.symbol ?? '-'} ${f.dataset} ${f.startedAt.toISOString()} ${f.errorCode}: ${f.errorMessage}`,
+    );
+  }
+  lines.push('freshness:');
+  if (s.freshness.length === 0) lines.push('  (nothing loaded yet)');
+  for (const f of s.freshness) {
+    lines.push(
+      `  ${f.symbol.padEnd(8)} ${f.dataset.padEnd(16)} through ${f.lastPoint} (loaded ${f.lastSuccessAt.toISOString()})`,
+    );
+  }
+  lines.push('tables:');
+  for (const t of s.tables)
+    lines.push(
+      `  ${t.table.padEnd(24)} ${String(t.rows).padStart(10)} rows ${(t.bytes / 1024).toFixed(0).padStart(8)} KiB`,
+    );
+  return lines.join('\n');
+}
+
+/** A health report as text. */
+export function formatHealth(h: HealthReport): string {
+  return [
+    h.ok ? 'healthy' : 'UNHEALTHY',
+    ...h.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(11)} ${c.detail}`),
+  ].join('\n');
+}
