@@ -22,7 +22,7 @@ import {
 import { startFakeAlphaVantage } from 'stock-etl/testing';
 
 const started = Date.now();
-const apiKey = process.env.ALPHA_VANTAGE_API_KEY;
+const apiKey = process.env.ALPHA_VANTAGE_API_KEY || undefined;
 const symbols = (process.env.SYMBOLS ?? 'IBM,MSFT,AAPL').split(',').map((s) => s.trim());
 const schema = process.env.STOCK_ETL_SCHEMA ?? 'stock_etl';
 
@@ -42,14 +42,20 @@ const embedded = pool ? undefined : await createEmbeddedDb();
 const db: DbHandle = pool ?? (embedded as NonNullable<typeof embedded>);
 const where = pool ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite (in memory)';
 const source = fake ? `fake Alpha Vantage at ${fake.url}` : 'live Alpha Vantage API';
-console.log(`stock-etl main job: ${symbols.join(', ')} from the ${source} into ${where}, schema ${schema}`);
+console.log(
+  `stock-etl main job: ${symbols.join(', ')} from the ${source} into ${where}, schema ${schema}`,
+);
 
 try {
   const install = await installSchema(db, { schema });
-  console.log(`schema: version ${install.current}${install.applied.length ? ` (applied ${install.applied.join(', ')})` : ' (already current)'}`);
+  console.log(
+    `schema: version ${install.current}${install.applied.length ? ` (applied ${install.applied.join(', ')})` : ' (already current)'}`,
+  );
 
   const pipeline = new Pipeline({ db, extractor, schema });
-  pipeline.on('rows:rejected', (e) => console.log(`  ${e.count} row(s) of ${e.symbol} ${e.dataset} quarantined`));
+  pipeline.on('rows:rejected', (e) =>
+    console.log(`  ${e.count} row(s) of ${e.symbol} ${e.dataset} quarantined`),
+  );
 
   const batch = await pipeline.runBatch(symbols, ['daily', 'intraday:5min']);
   for (const job of batch.jobs) {
@@ -72,13 +78,20 @@ try {
     interval: '1min',
     from: month(2),
     to: month(1),
-    onProgress: (p) => console.log(`  backfill ${first} ${p.month.month}: ${p.month.status}, ${p.month.inserted} bars inserted`),
+    onProgress: (p) =>
+      console.log(
+        `  backfill ${first} ${p.month.month}: ${p.month.status}, ${p.month.inserted} bars inserted`,
+      ),
   });
-  console.log(`backfill ${backfill.status}: ${backfill.inserted} inserted in ${backfill.apiCalls} API calls`);
+  console.log(
+    `backfill ${backfill.status}: ${backfill.inserted} inserted in ${backfill.apiCalls} API calls`,
+  );
 
   // A second run of the same daily job changes nothing: the load is idempotent.
   const again = await pipeline.run(first, 'daily');
-  console.log(`re-run ${first} daily: inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
+  console.log(
+    `re-run ${first} daily: inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`,
+  );
 
   const q = `"${schema}"`;
   const { rows } = await toDb(db).query<Record<string, unknown>>(

@@ -24,6 +24,28 @@ try {
   );
   execFileSync('npx', ['publint', '--strict', tarball], { stdio: 'inherit' });
   execFileSync('npx', ['attw', tarball, '--profile', 'node16'], { stdio: 'inherit' });
+  // The built package works from both module systems and the bin starts.
+  execFileSync(
+    'node',
+    [
+      '-e',
+      "const m = require('stock-etl'); const t = require('stock-etl/testing'); if (typeof m.installSchema !== 'function' || typeof t.startFakeAlphaVantage !== 'function') process.exit(1)",
+    ],
+    { stdio: 'inherit' },
+  );
+  execFileSync(
+    'node',
+    [
+      '--input-type=module',
+      '-e',
+      "const m = await import('stock-etl'); const t = await import('stock-etl/testing'); if (typeof m.Pipeline !== 'function' || typeof t.startFakeAlphaVantage !== 'function') process.exit(1)",
+    ],
+    { stdio: 'inherit' },
+  );
+  execFileSync('node', ['dist/cli.js', '--help'], { stdio: 'ignore' });
+  // The examples type-check against the built declarations, as a user's code would.
+  execFileSync('npx', ['tsc', '--noEmit', '-p', 'tsconfig.examples.json'], { stdio: 'inherit' });
+  console.log('package OK: ESM and CommonJS entry points load, the bin runs, the examples type-check');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
