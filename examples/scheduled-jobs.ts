@@ -144,7 +144,7 @@ try {
     await new Promise<void>((resolve) =>
       controller.signal.addEventListener('abort', () => resolve(), { once: true }),
     );
-    timers.forEach((t) => clearTimeout(t));
+    for (const t of timers) clearTimeout(t);
   }
 } finally {
   await fake?.close();

@@ -45,7 +45,9 @@ try {
   execFileSync('node', ['dist/cli.js', '--help'], { stdio: 'ignore' });
   // The examples type-check against the built declarations, as a user's code would.
   execFileSync('npx', ['tsc', '--noEmit', '-p', 'tsconfig.examples.json'], { stdio: 'inherit' });
-  console.log('package OK: ESM and CommonJS entry points load, the bin runs, the examples type-check');
+  console.log(
+    'package OK: ESM and CommonJS entry points load, the bin runs, the examples type-check',
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
