@@ -4,6 +4,7 @@
  * and its aborts run for real while the calendar sees market hours.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { AlphaVantageExtractor } from '../../src/alpha-vantage/extractor';
 import type { Quote } from '../../src/alpha-vantage/types';
 import { type Clock, systemClock } from '../../src/clock';
 import {
@@ -21,6 +22,7 @@ import {
   type StreamingOptions,
   StreamingService,
 } from '../../src/streaming';
+import { startFakeAlphaVantage } from '../../src/testing';
 import { type DbContext, describeEachDb } from '../helpers/db';
 
 /** Real time, shifted so that "now" starts at `iso`. */
@@ -197,7 +199,9 @@ describeEachDb('StreamingService', (ctx) => {
 
   it('skipUnchanged stores an identical quote once, counts it, and survives a restart', async () => {
     const extractor = fakeExtractor((s) => quote(s, '187.4300'));
-    const stream = service(ctx, { extractor, symbols: ['IBM'] });
+    // One clock for the three services, so their observed_at values never collide.
+    const clock = shiftedClock(SESSION);
+    const stream = service(ctx, { extractor, clock, symbols: ['IBM'] });
     const ev = record(stream);
     await stream.start();
     await next(stream, 'poll:finish', (p) => p.cycle === 3);
@@ -211,7 +215,7 @@ describeEachDb('StreamingService', (ctx) => {
     expect(s.unchanged).toBe(s.quotes - 1);
 
     // A new service reads the last stored quote: the same price is not stored again…
-    const again = service(ctx, { extractor, symbols: ['IBM'] });
+    const again = service(ctx, { extractor, clock, symbols: ['IBM'] });
     await again.start();
     const q = await next(again, 'quote');
     await again.stop();
@@ -219,7 +223,7 @@ describeEachDb('StreamingService', (ctx) => {
     expect(await quoteRows(ctx)).toHaveLength(1);
 
     // …and with skipUnchanged off every quote is a row.
-    const all = service(ctx, { extractor, symbols: ['IBM'], skipUnchanged: false });
+    const all = service(ctx, { extractor, clock, symbols: ['IBM'], skipUnchanged: false });
     await all.start();
     await next(all, 'poll:finish', (p) => p.cycle === 2);
     await all.stop();
@@ -262,8 +266,8 @@ describeEachDb('StreamingService', (ctx) => {
 
   it('wakes at the open, then runs one closing cycle after the close', async () => {
     const extractor = fakeExtractor(moving);
-    // 09:29:59.900 EDT: opens in 100 ms.
-    const opening = service(ctx, { extractor, clock: shiftedClock('2024-03-12T13:29:59.900Z') });
+    // 09:29:59.800 EDT: opens in 200 ms.
+    const opening = service(ctx, { extractor, clock: shiftedClock('2024-03-12T13:29:59.800Z') });
     const ev = record(opening);
     await opening.start();
     await next(opening, 'poll:finish');
@@ -275,12 +279,12 @@ describeEachDb('StreamingService', (ctx) => {
       Date.parse('2024-03-12T13:30:00Z'),
     );
 
-    // 15:59:59.940 EDT: a cycle or two before 16:00, exactly one after.
+    // 15:59:59.800 EDT: a few cycles before 16:00, exactly one after.
     for (const pollAtClose of [true, false]) {
       const closing = service(ctx, {
         extractor,
         pollAtClose,
-        clock: shiftedClock('2024-03-12T19:59:59.940Z'),
+        clock: shiftedClock('2024-03-12T19:59:59.800Z'),
       });
       const cev = record(closing);
       await closing.start();
@@ -507,6 +511,42 @@ describeEachDb('StreamingService', (ctx) => {
     expect(first).toMatchObject({ quotes: 150, stored: 150 });
     const rows = await quoteRows(ctx, 'S0');
     expect(new Date(rows[0]?.observed_at ?? 0).toISOString()).toBe('2024-03-12T15:00:00.000Z');
+  });
+});
+
+describeEachDb('StreamingService with AlphaVantageExtractor and the fake server', (ctx) => {
+  it('stores GLOBAL_QUOTE answers and drops a symbol the server does not know', async () => {
+    const clock = shiftedClock(SESSION);
+    const fake = await startFakeAlphaVantage({ now: () => new Date(clock.now()) });
+    try {
+      const extractor = new AlphaVantageExtractor({
+        apiKey: 'stream-test-key',
+        baseUrl: fake.url,
+        plan: 'premium-1200',
+      });
+      const stream = service(ctx, { extractor, clock, symbols: ['IBM', 'INVALIDSYM'] });
+      const ev = record(stream);
+      await stream.start();
+      await next(stream, 'poll:finish', (p) => p.cycle === 2);
+      await stream.stop();
+
+      expect(ev.of('symbol:dropped')).toEqual([
+        expect.objectContaining({ symbol: 'INVALIDSYM', remaining: ['IBM'] }),
+      ]);
+      expect(ev.of('error')).toEqual([
+        expect.objectContaining({ code: 'INVALID_REQUEST', symbol: 'INVALIDSYM' }),
+      ]);
+      const rows = await quoteRows(ctx, 'IBM');
+      expect(rows.length).toBeGreaterThanOrEqual(1);
+      expect(rows).toHaveLength(stream.stats().stored);
+      expect(rows[0]?.latest_trading_day).toBe('2024-03-12');
+      expect(Number(rows[0]?.price)).toBeGreaterThan(0);
+      // Every HTTP request was counted, and the dropped symbol was asked for once only.
+      expect(stream.stats().requests).toBe(fake.requestCount());
+      expect(fake.requests.filter((r) => r.symbol === 'INVALIDSYM')).toHaveLength(1);
+    } finally {
+      await fake.close();
+    }
   });
 });
 
