@@ -6,7 +6,8 @@ import { Loader } from '../load/loader';
 import { ChangeTracker, quoteSignature } from './change-tracker';
 import { type CycleHost, type CycleOutcome, runCycle } from './cycle';
 import { type ResolvedStreamingOptions, resolveStreamingOptions } from './options';
-import { dailyLimitResume, MAX_SLEEP_SLICE_MS, marketState, rateLimitBackoff } from './schedule';
+import { Pacer } from './pacer';
+import { MAX_SLEEP_SLICE_MS } from './schedule';
 import type { StopReason, StreamingEvents, StreamingOptions, StreamingStats } from './types';
 
 /** `code` of an error for the `error` event: stock-etl code, `DB_<sqlstate>` or `INTERNAL`. */
@@ -55,11 +56,7 @@ export class StreamingService {
   #loop: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
   #running = false;
-  #sleepingUntil: number | null = null;
-  /** Market state last announced (`undefined` after start): events fire on changes only. */
-  #announced: { open: true } | { open: false; nextOpen: number } | undefined;
-  #polledThisSession = false;
-  #rateLimitStrikes = 0;
+  readonly #pacer: Pacer;
   #resumeWith: string | undefined;
 
   /**
@@ -77,6 +74,7 @@ export class StreamingService {
         error: String(error),
       }),
     );
+    this.#pacer = new Pacer(this.#opts, this.#events);
     const loader = new Loader({ db: this.#opts.db, schema: this.schema });
     this.#host = {
       opts: this.#opts,
@@ -122,12 +120,13 @@ export class StreamingService {
 
   /** Counters (accumulated across restarts) and the current state. */
   stats(): StreamingStats {
+    const sleeping = this.#pacer.sleepingUntil;
     return {
       ...this.#stats,
       running: this.#running,
       symbols: [...this.#symbols],
       dropped: [...this.#dropped],
-      sleepingUntil: this.#sleepingUntil === null ? null : new Date(this.#sleepingUntil),
+      sleepingUntil: sleeping === null ? null : new Date(sleeping),
     };
   }
 
@@ -152,8 +151,7 @@ export class StreamingService {
       const controller = new AbortController();
       this.#controller = controller;
       this.#running = true;
-      this.#announced = undefined;
-      this.#polledThisSession = false;
+      this.#pacer.reset();
       this.#loop = this.#run(controller.signal);
     })();
     try {
@@ -202,11 +200,11 @@ export class StreamingService {
     let stopError: Error | undefined;
     try {
       while (!signal.aborted) {
-        const gate = this.#marketGate(clock.now());
-        if (gate === 'sleep') {
-          const state = this.#announced as { open: false; nextOpen: number };
-          const wake = Math.min(state.nextOpen, clock.now() + MAX_SLEEP_SLICE_MS);
-          if (!(await this.#sleepUntil(wake, state.nextOpen, signal))) break;
+        const gate = this.#pacer.gate(clock.now());
+        if (gate.action === 'sleep') {
+          // One slice at a time, then the calendar is consulted again (see MAX_SLEEP_SLICE_MS).
+          const wake = Math.min(gate.until, clock.now() + MAX_SLEEP_SLICE_MS);
+          if (!(await this.#pacer.sleepUntil(wake, gate.until, signal))) break;
           continue;
         }
         const cycleStart = clock.now();
@@ -225,8 +223,8 @@ export class StreamingService {
           this.#reportError(stopError, undefined, true);
           break;
         }
-        const wakeAt = this.#nextWake(cycleStart, outcome);
-        if (!(await this.#sleepUntil(wakeAt, wakeAt, signal))) break;
+        const wakeAt = this.#pacer.nextWake(cycleStart, outcome);
+        if (!(await this.#pacer.sleepUntil(wakeAt, wakeAt, signal))) break;
       }
     } catch (error) {
       // Only a bug or a broken calendar/clock gets here; stopping beats a tight failure loop.
@@ -235,43 +233,9 @@ export class StreamingService {
       this.#reportError(stopError, undefined, true);
     } finally {
       this.#running = false;
-      this.#sleepingUntil = null;
       logger.info('streaming stopped', { reason });
       this.#events.emit('stop', stopError ? { reason, error: stopError } : { reason });
     }
-  }
-
-  /**
-   * Decides whether to poll now. Announces market changes; schedules the one closing cycle
-   * (`pollAtClose`) right after a session this service polled in.
-   */
-  #marketGate(nowMs: number): 'poll' | 'sleep' {
-    const o = this.#opts;
-    if (!o.marketHoursOnly) return 'poll';
-    const state = marketState(o.calendar, nowMs, o.extendedHours);
-    if (state.open) {
-      if (this.#announced?.open !== true) {
-        this.#announced = { open: true };
-        this.#events.emit('market:open', { at: new Date(nowMs), closesAt: state.closesAt });
-      }
-      this.#polledThisSession = true;
-      return 'poll';
-    }
-    if (this.#polledThisSession && o.pollAtClose) {
-      this.#polledThisSession = false;
-      return 'poll';
-    }
-    this.#polledThisSession = false;
-    const nextOpen = state.nextOpen.getTime();
-    const prev = this.#announced;
-    if (prev === undefined || prev.open || prev.nextOpen !== nextOpen) {
-      this.#announced = { open: false, nextOpen };
-      o.logger.info('market closed; sleeping until the next open', {
-        nextOpen: state.nextOpen.toISOString(),
-      });
-      this.#events.emit('market:closed', { at: new Date(nowMs), nextOpen: state.nextOpen });
-    }
-    return 'sleep';
   }
 
   async #cycle(signal: AbortSignal): Promise<CycleOutcome> {
@@ -301,53 +265,6 @@ export class StreamingService {
       aborted: outcome.aborted,
     });
     return outcome;
-  }
-
-  /** When the next cycle may start: the interval, or a rate-limit / daily-limit pause. */
-  #nextWake(cycleStart: number, outcome: CycleOutcome): number {
-    const { clock, intervalMs, maxBackoffMs } = this.#opts;
-    const now = clock.now();
-    let until: number;
-    let reason: 'rate-limit' | 'daily-limit';
-    if (outcome.dailyLimit) {
-      this.#rateLimitStrikes = 0;
-      // The session may end during the pause; a closing cycle hours later would be pointless.
-      this.#polledThisSession = false;
-      until = dailyLimitResume(now, intervalMs, outcome.dailyLimit.resetsAt);
-      reason = 'daily-limit';
-    } else if (outcome.rateLimited) {
-      this.#rateLimitStrikes++;
-      const retryAfter = outcome.rateLimited.retryAfterMs;
-      until = now + rateLimitBackoff(this.#rateLimitStrikes, intervalMs, maxBackoffMs, retryAfter);
-      reason = 'rate-limit';
-    } else {
-      this.#rateLimitStrikes = 0;
-      return cycleStart + intervalMs;
-    }
-    this.#events.emit('pause', { reason, until: new Date(until), delayMs: until - now });
-    return until;
-  }
-
-  /**
-   * Sleeps until `wakeMs` in slices of at most {@link MAX_SLEEP_SLICE_MS} (re-reading the clock
-   * after each). `shownUntil` is what `stats().sleepingUntil` reports. False when aborted.
-   */
-  async #sleepUntil(wakeMs: number, shownUntil: number, signal: AbortSignal): Promise<boolean> {
-    const { clock } = this.#opts;
-    this.#sleepingUntil = shownUntil;
-    try {
-      for (;;) {
-        if (signal.aborted) return false;
-        const left = wakeMs - clock.now();
-        if (left <= 0) return true;
-        await clock.sleep(Math.min(left, MAX_SLEEP_SLICE_MS), signal);
-      }
-    } catch (error) {
-      if (signal.aborted) return false;
-      throw error;
-    } finally {
-      this.#sleepingUntil = null;
-    }
   }
 
   #reportError(error: unknown, symbol: string | undefined, fatal: boolean): void {
