@@ -6,6 +6,8 @@ export { MIN_INTERVAL_MS } from './options';
 export {
   dailyLimitResume,
   MAX_SLEEP_SLICE_MS,
+  type MarketClosedState,
+  type MarketOpenState,
   type MarketState,
   marketState,
   nextCycleDelay,
@@ -15,6 +17,12 @@ export {
 export { StreamingService } from './streaming-service';
 export {
   MAX_STREAM_SYMBOLS,
+  type MarketClosedEvent,
+  type MarketOpenEvent,
+  type PauseEvent,
+  type PollFinishEvent,
+  type PollStartEvent,
+  type StopEvent,
   type StopReason,
   type StreamingCallOptions,
   type StreamingErrorEvent,
@@ -24,4 +32,5 @@ export {
   type StreamingOptions,
   type StreamingStats,
   type StreamQuote,
+  type SymbolDroppedEvent,
 } from './types';

@@ -12,8 +12,24 @@ import { NEW_YORK, utcMsToWallClock, wallClockToUtcMs } from '../time/zone';
  */
 export const MAX_SLEEP_SLICE_MS = 5 * 60_000;
 
+/** The market is open at the instant asked about. */
+export interface MarketOpenState {
+  /** Open. */
+  open: true;
+  /** End of the current session (`postClose` with extended hours). */
+  closesAt: Date;
+}
+
+/** The market is closed at the instant asked about. */
+export interface MarketClosedState {
+  /** Closed. */
+  open: false;
+  /** Next open (`preOpen` with extended hours). */
+  nextOpen: Date;
+}
+
 /** Whether to poll now, per the calendar. */
-export type MarketState = { open: true; closesAt: Date } | { open: false; nextOpen: Date };
+export type MarketState = MarketOpenState | MarketClosedState;
 
 /**
  * The market at `nowMs`: open (and until when) or closed (and when it opens next).

@@ -130,6 +130,80 @@ export interface StreamingErrorEvent {
   fatal: boolean;
 }
 
+/** Payload of `poll:start`. */
+export interface PollStartEvent {
+  /** 1-based cycle number (counts across restarts). */
+  cycle: number;
+  /** Symbols this cycle asks for. */
+  symbols: string[];
+  /** Clock time the cycle started. */
+  at: Date;
+}
+
+/** Payload of `poll:finish`. */
+export interface PollFinishEvent {
+  /** The cycle number of the matching `poll:start`. */
+  cycle: number;
+  /** Quotes received (stored or not). */
+  quotes: number;
+  /** Rows written to `stock_quotes`. */
+  stored: number;
+  /** Quotes not stored because they were unchanged. */
+  unchanged: number;
+  /** `error` events emitted during the cycle. */
+  errors: number;
+  /** HTTP requests made (retries included), as reported through `onRequest`. */
+  requests: number;
+  /** Clock time the cycle took. */
+  durationMs: number;
+  /** True when `stop()` interrupted the cycle. */
+  aborted: boolean;
+}
+
+/** Payload of `market:closed`. */
+export interface MarketClosedEvent {
+  /** Clock time the closure was noticed. */
+  at: Date;
+  /** When polling resumes (`preOpen` with `extendedHours`). */
+  nextOpen: Date;
+}
+
+/** Payload of `market:open`. */
+export interface MarketOpenEvent {
+  /** Clock time the open was noticed. */
+  at: Date;
+  /** When this session ends (`postClose` with `extendedHours`). */
+  closesAt: Date;
+}
+
+/** Payload of `symbol:dropped`. */
+export interface SymbolDroppedEvent {
+  /** The symbol removed from the rotation. */
+  symbol: string;
+  /** Why: the `InvalidRequestError` of its request. */
+  error: Error;
+  /** Symbols still polled. */
+  remaining: string[];
+}
+
+/** Payload of `pause`. */
+export interface PauseEvent {
+  /** `rate-limit` (doubling waits) or `daily-limit` (until the quota resets). */
+  reason: 'rate-limit' | 'daily-limit';
+  /** When polling resumes. */
+  until: Date;
+  /** Length of the pause. */
+  delayMs: number;
+}
+
+/** Payload of `stop`. */
+export interface StopEvent {
+  /** `requested` (by `stop()`), `no-symbols` (all dropped) or `fatal` (e.g. invalid API key). */
+  reason: StopReason;
+  /** The error that stopped the service, when `reason` is not `requested`. */
+  error?: Error;
+}
+
 /**
  * The events of {@link StreamingService}. A type alias (not an interface) so it satisfies the
  * emitter's string-keyed map constraint while keeping exact event names.
@@ -138,36 +212,21 @@ export type StreamingEvents = {
   /** One quote, after it was stored (or skipped as unchanged). */
   quote: StreamQuote;
   /** A cycle begins. */
-  'poll:start': { cycle: number; symbols: string[]; at: Date };
+  'poll:start': PollStartEvent;
   /** A cycle ended (completely, cut short by a rate limit, or aborted by `stop()`). */
-  'poll:finish': {
-    cycle: number;
-    /** Quotes received (stored or not). */
-    quotes: number;
-    /** Rows written to `stock_quotes`. */
-    stored: number;
-    /** Quotes not stored because they were unchanged. */
-    unchanged: number;
-    /** `error` events emitted during the cycle. */
-    errors: number;
-    /** HTTP requests made (retries included). */
-    requests: number;
-    durationMs: number;
-    /** True when `stop()` interrupted the cycle. */
-    aborted: boolean;
-  };
+  'poll:finish': PollFinishEvent;
   /** The market is closed; the service sleeps until `nextOpen`. Emitted once per closure. */
-  'market:closed': { at: Date; nextOpen: Date };
+  'market:closed': MarketClosedEvent;
   /** The market is open (on start, or on waking at the open). */
-  'market:open': { at: Date; closesAt: Date };
+  'market:open': MarketOpenEvent;
   /** An unknown symbol was removed from the rotation. */
-  'symbol:dropped': { symbol: string; error: Error; remaining: string[] };
-  /** Polling pauses: a rate limit (`until` doubles each time) or the spent daily quota. */
-  pause: { reason: 'rate-limit' | 'daily-limit'; until: Date; delayMs: number };
+  'symbol:dropped': SymbolDroppedEvent;
+  /** Polling pauses: a rate limit (the wait doubles each time) or the spent daily quota. */
+  pause: PauseEvent;
   /** Something failed. Only `fatal` errors stop the service. */
   error: StreamingErrorEvent;
   /** The loop ended; the service is stopped. */
-  stop: { reason: StopReason; error?: Error };
+  stop: StopEvent;
 };
 
 /** Counters of {@link StreamingService.stats}, accumulated across restarts. */
