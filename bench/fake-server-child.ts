@@ -3,7 +3,8 @@
  * measured process nothing (a real API is elsewhere too) and its memory stays out of RSS figures.
  *
  * Protocol (Node IPC): started with the JSON of the options as argv[2]; sends `{ url }` once
- * listening; answers `'stats'` with `{ stats }`; closes and exits when the parent disconnects.
+ * listening; answers `'stats'` with `{ stats }` and
+ * `'requests'` with `{ requests: { at, outcome }[] }` (for diagnosing limiter runs); closes and exits when the parent disconnects.
  */
 import { startFakeAlphaVantage } from '../src/testing';
 import type { FakeAlphaVantageOptions } from '../src/testing';
@@ -12,6 +13,9 @@ const options = JSON.parse(process.argv[2] ?? '{}') as FakeAlphaVantageOptions;
 const fake = await startFakeAlphaVantage(options);
 process.on('message', (message) => {
   if (message === 'stats') process.send?.({ stats: fake.stats() });
+  if (message === 'requests') {
+    process.send?.({ requests: fake.requests.map((r) => ({ at: r.at, outcome: r.outcome })) });
+  }
 });
 process.on('disconnect', () => {
   void fake.close().then(() => process.exit(0));

@@ -3,8 +3,8 @@
  * so nothing the benchmark parent holds (a million pre-generated rows) pollutes the figure.
  *
  * argv[2] is JSON `{ url, databaseUrl, schema, symbol, from, to }`. Prints one JSON line:
- * `{ status, peakRssMb, baselineRssMb, monthRssMb: number[], rows, seconds }`. Started with `--expose-gc` so the RSS
- * after each month is measured after a full collection (what is retained, not garbage).
+ * `{ status, peakRssMb, baselineRssMb, monthRssMb, monthHeapMb, rows, seconds }`. Started with `--expose-gc` so RSS and
+ * heap after each month are measured after a full collection (what is retained, not garbage).
  */
 import pg from 'pg';
 import { AlphaVantageExtractor } from '../src/alpha-vantage';
@@ -35,6 +35,7 @@ const extractor = new AlphaVantageExtractor({
   malformedRows: 'report',
 });
 const monthRss: number[] = [];
+const monthHeap: number[] = [];
 const gc = (globalThis as { gc?: () => void }).gc;
 const pipeline = new Pipeline({ db: pool, extractor, schema: args.schema });
 const started = performance.now();
@@ -44,7 +45,9 @@ const result = await pipeline.backfillIntraday(args.symbol, {
   to: args.to,
   onProgress: () => {
     gc?.();
-    monthRss.push(process.memoryUsage().rss / MB);
+    const m = process.memoryUsage();
+    monthRss.push(m.rss / MB);
+    monthHeap.push(m.heapUsed / MB);
   },
 });
 const seconds = (performance.now() - started) / 1000;
@@ -59,6 +62,7 @@ process.stdout.write(
     peakRssMb,
     baselineRssMb: baseline / MB,
     monthRssMb: monthRss,
+    monthHeapMb: monthHeap,
     rows: result.inserted,
     seconds,
   })}\n`,

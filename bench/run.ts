@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only load,pipeline] [-- --out file.json]`
+ * `npm run bench [-- --quick] [--only load,pipeline] [--out file.json] [--limiter-leeway ms]`
  *
  * Measures the figures of issue 4 against DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test) and embedded PGlite, prints a table and writes
@@ -66,12 +66,20 @@ function parseArgs(argv: readonly string[]) {
   }
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const out = value('--out') ?? resolve(root, quick ? '.tmp/bench-results.quick.json' : 'bench/results.json');
-  return { quick, only: new Set(only as Section[]), out };
+  const leeway = value('--limiter-leeway');
+  return {
+    quick,
+    only: new Set(only as Section[]),
+    out,
+    leewayMs: leeway === undefined ? undefined : Number(leeway),
+  };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const plan = args.quick ? QUICK : FULL;
+  const base = args.quick ? QUICK : FULL;
+  const plan: Plan =
+    args.leewayMs === undefined ? base : { ...base, limiter: { ...base.limiter, leewayMs: args.leewayMs } };
   const log = (line: string) => console.log(line);
   const started = performance.now();
   const pool = newPool();

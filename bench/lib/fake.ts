@@ -13,6 +13,8 @@ export interface RemoteFake {
   url: string;
   /** The server's counters. */
   stats(): Promise<FakeStats>;
+  /** Arrival time (server clock, ms) and outcome of every recorded request. */
+  requests(): Promise<{ at: number; outcome: string }[]>;
   /** Stops the child. */
   close(): Promise<void>;
 }
@@ -35,6 +37,13 @@ export async function startRemoteFake(options: FakeAlphaVantageOptions = {}): Pr
       new Promise<FakeStats>((resolve) => {
         child.once('message', (m) => resolve((m as { stats: FakeStats }).stats));
         child.send('stats');
+      }),
+    requests: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) =>
+          resolve((m as { requests: { at: number; outcome: string }[] }).requests),
+        );
+        child.send('requests');
       }),
     close: () =>
       new Promise<void>((resolve) => {

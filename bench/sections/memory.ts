@@ -50,6 +50,7 @@ interface ChildReport {
   peakRssMb: number;
   baselineRssMb: number;
   monthRssMb: number[];
+  monthHeapMb: number[];
   rows: number;
   seconds: number;
 }
@@ -65,6 +66,7 @@ export async function benchMemory(
   const range = lastCompleteMonths(sizes.months);
   const peaks: number[] = [];
   const growth: number[] = [];
+  const heapGrowth: number[] = [];
   let rows = 0;
   try {
     for (let i = 0; i < sizes.runs; i++) {
@@ -85,18 +87,15 @@ export async function benchMemory(
         );
         const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildReport;
         if (report.status !== 'success') throw new Error(`memory backfill failed: ${report.error}`);
-        // The first months include warm-up (JIT, pools, caches): fit the slope on the second half.
-        const tail = report.monthRssMb.slice(Math.floor(report.monthRssMb.length / 2));
-        const g = slope(
-          tail.map((_, j) => j),
-          tail,
-        );
+        const g = tailSlope(report.monthRssMb);
+        const h = tailSlope(report.monthHeapMb);
         peaks.push(report.peakRssMb);
         growth.push(g);
+        heapGrowth.push(h);
         rows = report.rows;
         log(
           `  memory run ${i + 1}/${sizes.runs}: ${report.rows} rows in ${report.seconds.toFixed(1)} s, ` +
-            `peak ${report.peakRssMb.toFixed(0)} MB (idle process ${report.baselineRssMb.toFixed(0)} MB), growth ${g.toFixed(2)} MB/month ` +
+            `peak ${report.peakRssMb.toFixed(0)} MB (idle process ${report.baselineRssMb.toFixed(0)} MB), RSS growth ${g.toFixed(2)} MB/month, heap growth ${h.toFixed(2)} MB/month ` +
             `(post-GC RSS per month: ${report.monthRssMb.map((m) => m.toFixed(0)).join(' ')})`,
         );
       } finally {
@@ -117,5 +116,19 @@ export async function benchMemory(
       growth,
       'least-squares slope of post-GC RSS after each month, second half of the months',
     ),
+    heap_growth_mb_per_month: figure(
+      'MB/month',
+      heapGrowth,
+      'the same slope of post-GC heapUsed: what JavaScript really retains',
+    ),
   };
+}
+
+/** The first months include warm-up (JIT, pools, caches): fit the slope on the second half. */
+function tailSlope(perMonth: readonly number[]): number {
+  const tail = perMonth.slice(Math.floor(perMonth.length / 2));
+  return slope(
+    tail.map((_, j) => j),
+    tail,
+  );
 }
