@@ -46,7 +46,7 @@ const FULL: Plan = {
 const QUICK: Plan = {
   load: { symbols: 5, bars: 1_000, updateRows: 5_000, naiveRows: 500, valuesRows: 5_000, runs: 3 },
   pipeline: { symbols: 2, months: 1, runs: 3 },
-  limiter: { perSecond: 20, seconds: 2, callers: 4, runs: 1, leewayMs: 0 },
+  limiter: { perSecond: 20, seconds: 2, callers: 4, runs: 3, leewayMs: 0 },
   memory: { months: 2, runs: 1 },
   pglite: { symbols: 2, bars: 1_000, runs: 3 },
 };

@@ -43,7 +43,12 @@ export async function benchLoad(
 ): Promise<Record<string, Figure>> {
   const total = sizes.symbols * sizes.bars;
   const rows = makeIntradayRows(sizes.symbols, sizes.bars);
-  const changed = makeIntradayRows(sizes.symbols, sizes.bars, 1).slice(0, sizes.updateRows);
+  // The changed rows are the first `updateRows` keys of the main set with every value shifted.
+  const changed = makeIntradayRows(
+    Math.ceil(sizes.updateRows / sizes.bars),
+    sizes.bars,
+    1,
+  ).slice(0, sizes.updateRows);
   const copyText = serializeCopyText(rows);
   const schema = await freshSchema(pool);
   const table = schema.intraday;
