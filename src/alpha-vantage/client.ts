@@ -151,7 +151,7 @@ export class AlphaVantageClient {
     options: CallOptions,
   ): Promise<T> {
     const { clock, logger } = this.o;
-    await this.limiter.acquire(signal, spec.endpoint);
+    const release = await this.limiter.acquire(signal, spec.endpoint);
     options.onRequest?.({ endpoint: spec.endpoint, attempt });
     const url = this.#url(spec);
     const shownUrl = this.redactText(url);
@@ -176,7 +176,7 @@ export class AlphaVantageClient {
         signal,
         endpoint: spec.endpoint,
         symbol: spec.symbol,
-      });
+      }).finally(release);
       status = answer.status;
       const result = this.#interpret(spec, answer.status, answer.text);
       this.limiter.onSuccess();

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { throwIfAborted } from '../errors/aborted-error';
+import { AbortedError, throwIfAborted } from '../errors/aborted-error';
 import { DailyLimitError } from '../errors/api-errors';
 import { type BudgetStore, budgetDay, budgetResetAt } from './budget-store';
 
@@ -59,12 +59,23 @@ const MAX_ADAPTIVE_INTERVAL = MINUTE;
  */
 export class RateLimiter {
   readonly #o: RateLimiterOptions;
-  /** Start times of recent requests, ascending, at most one minute old. */
-  #starts: number[] = [];
+  /**
+   * Recent requests, at most one minute old. `t` is when the response arrived (`open` while it is
+   * still in flight): the server counts a request when it *arrives*, which is after we send it and
+   * before we hear back, so measuring windows from the response is the one choice that can never
+   * put N+1 arrivals in the server's window (network jitter included). It costs one round trip
+   * per window of utilisation.
+   */
+  #slots: { t: number; open: boolean }[] = [];
+  /** When the newest request was sent (the adaptive spacing counts from it). */
+  #lastStart: number | undefined;
+  #released: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #adaptiveIntervalMs = 0;
   #cooldownUntil = 0;
   #successes = 0;
+  #lastSlowDownAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: RateLimiterOptions) {
     this.#o = options;
@@ -80,13 +91,13 @@ export class RateLimiter {
    * @throws DailyLimitError when the day's budget is spent (nothing is sent)
    * @throws AbortedError when `signal` aborts while waiting
    */
-  acquire(signal: AbortSignal | undefined, endpoint: string): Promise<void> {
+  acquire(signal: AbortSignal | undefined, endpoint: string): Promise<() => void> {
     const run = this.#queue.then(() => this.#acquire(signal, endpoint));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #acquire(signal: AbortSignal | undefined, endpoint: string): Promise<void> {
+  async #acquire(signal: AbortSignal | undefined, endpoint: string): Promise<() => void> {
     const { clock, limits } = this.#o;
     for (;;) {
       throwIfAborted(signal, `${endpoint} request`);
@@ -94,8 +105,11 @@ export class RateLimiter {
       this.#prune(now);
       let wait = 0;
       let budget: RateBudget = 'second';
+      let blockedByInFlight = false;
       const consider = (ms: number, which: RateBudget) => {
-        if (ms > wait) {
+        if (ms === Number.POSITIVE_INFINITY) {
+          blockedByInFlight = true;
+        } else if (ms > wait) {
           wait = ms;
           budget = which;
         }
@@ -104,14 +118,18 @@ export class RateLimiter {
         consider(this.#windowWait(now, SECOND, limits.perSecond), 'second');
       if (limits.perMinute !== null)
         consider(this.#windowWait(now, MINUTE, limits.perMinute), 'minute');
-      const last = this.#starts[this.#starts.length - 1];
-      if (this.#adaptiveIntervalMs > 0 && last !== undefined) {
-        consider(last + this.#adaptiveIntervalMs - now, 'adaptive');
+      if (this.#adaptiveIntervalMs > 0 && this.#lastStart !== undefined) {
+        consider(this.#lastStart + this.#adaptiveIntervalMs - now, 'adaptive');
       }
       consider(this.#cooldownUntil - now, 'cooldown');
-      if (wait <= 0) break;
-      this.#o.onWait(wait, budget, endpoint);
-      await clock.sleep(wait, signal);
+      if (wait > 0) {
+        this.#o.onWait(wait, budget, endpoint);
+        await clock.sleep(wait, signal);
+        continue;
+      }
+      if (!blockedByInFlight) break;
+      // The window is full of requests still in flight: their window starts when they answer.
+      await this.#nextRelease(signal);
     }
     const day = budgetDay(clock.now(), this.#o.zone);
     const used = await this.#o.store.take(this.#o.keyHash, day, limits.perDay);
@@ -122,24 +140,60 @@ export class RateLimiter {
         { endpoint, resetsAt },
       );
     }
-    this.#starts.push(clock.now());
+    const slot = { t: clock.now(), open: true };
+    this.#lastStart = slot.t;
+    this.#slots.push(slot);
+    // Called by the client when the response (or the failure) arrived.
+    return () => {
+      if (!slot.open) return;
+      slot.open = false;
+      slot.t = clock.now();
+      const wake = this.#wake;
+      this.#released = undefined;
+      this.#wake = undefined;
+      wake?.();
+    };
   }
 
-  /** How long until one more request fits in a rolling window of `windowMs` holding `limit`. */
+  /** Resolves when any in-flight request answers (or rejects when `signal` aborts). */
+  #nextRelease(signal: AbortSignal | undefined): Promise<void> {
+    this.#released ??= new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+    const released = this.#released;
+    if (!signal) return released;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () =>
+        reject(new AbortedError('The wait was aborted', { cause: signal.reason }));
+      signal.addEventListener('abort', onAbort, { once: true });
+      released.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * How long until one more request fits in a rolling window of `windowMs` holding `limit`;
+   * `Infinity` when it depends on requests still in flight (wait for one to answer).
+   */
   #windowWait(now: number, windowMs: number, limit: number): number {
-    const starts = this.#starts;
-    let inWindow = 0;
-    for (let i = starts.length - 1; i >= 0 && (starts[i] as number) > now - windowMs; i--)
-      inWindow++;
-    if (inWindow < limit) return 0;
-    const oldestThatMustExpire = starts[starts.length - inWindow + (inWindow - limit)] as number;
-    return oldestThatMustExpire + windowMs - now;
+    const closed: number[] = [];
+    let open = 0;
+    for (const slot of this.#slots) {
+      if (slot.open) open++;
+      else if (slot.t > now - windowMs) closed.push(slot.t);
+    }
+    const excess = closed.length + open - limit + 1;
+    if (excess <= 0) return 0;
+    // In-flight requests answer at `now` at the earliest, so the closed ones leave first.
+    if (closed.length < excess) return Number.POSITIVE_INFINITY;
+    closed.sort((a, b) => a - b);
+    return Math.max(1, (closed[excess - 1] as number) + windowMs - now);
   }
 
   #prune(now: number): void {
-    let drop = 0;
-    while (drop < this.#starts.length && (this.#starts[drop] as number) <= now - MINUTE) drop++;
-    if (drop > 0) this.#starts.splice(0, drop);
+    this.#slots = this.#slots.filter((slot) => slot.open || slot.t > now - MINUTE);
   }
 
   /** A request succeeded: after enough in a row, an adaptive slow-down is relaxed. */
@@ -158,10 +212,15 @@ export class RateLimiter {
   onRateLimited(retryAfterMs: number, endpoint: string): void {
     const now = this.#o.clock.now();
     this.#successes = 0;
-    this.#adaptiveIntervalMs = Math.min(
-      MAX_ADAPTIVE_INTERVAL,
-      Math.max(this.#adaptiveIntervalMs * 2, this.#baseIntervalMs() * 2),
-    );
+    // Several requests of one burst are refused together: slow down once per burst, not once per
+    // refusal (five refusals must not mean 32 times slower).
+    if (now - this.#lastSlowDownAt >= Math.max(SECOND, this.#adaptiveIntervalMs)) {
+      this.#lastSlowDownAt = now;
+      this.#adaptiveIntervalMs = Math.min(
+        MAX_ADAPTIVE_INTERVAL,
+        Math.max(this.#adaptiveIntervalMs * 2, this.#baseIntervalMs() * 2),
+      );
+    }
     this.#cooldownUntil = Math.max(this.#cooldownUntil, now + retryAfterMs);
     this.#o.onLimited(
       {

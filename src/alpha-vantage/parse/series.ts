@@ -190,9 +190,12 @@ export function parseTimeSeries(
       `series key "${spec.seriesKey}" is ${series === undefined ? 'missing' : 'not an object'} (keys: ${JSON.stringify(keys)})`,
     );
   }
+  const times = Object.keys(series);
+  // Alpha Vantage never sends an empty series with data: it is an outage or a broken history
+  // (QUIRKS §8), and loading "nothing" as a success would hide it.
+  if (times.length === 0) throw formatError(spec, `series "${spec.seriesKey}" is empty (no bars)`);
   const fields = FIELDS[spec.kind];
   const timeRe = spec.intraday ? DATE_TIME_RE : DATE_RE;
-  const times = Object.keys(series);
   const first = series[times[0] as string];
   const cached = isObject(first) ? keyMap(first) : {};
   const duplicates = findDuplicateKeys(text, cached.open, times.length);
