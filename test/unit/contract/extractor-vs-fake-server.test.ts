@@ -119,7 +119,12 @@ describe('faults become typed errors or successful retries', () => {
       // waits on a virtual clock.
       let virtual = Date.parse('2024-03-15T21:00:00Z');
       const ex = extractor({
-        clock: { now: () => virtual, sleep: async (ms) => void (virtual += ms) },
+        clock: {
+          now: () => virtual,
+          sleep: async (ms) => {
+            virtual += ms;
+          },
+        },
       });
       const logs: string[] = [];
       ex.on('request:retry', (e) => logs.push(JSON.stringify(e)));
