@@ -26,6 +26,6 @@ export {
 } from './load';
 export { type LogFields, type Logger, noopLogger } from './logger';
 export * from './pipeline';
-// streaming: added when src/streaming lands
+export * from './streaming';
 export { parseWallClock, utcMsToWallClock, wallClockToUtcMs, zoneOffsetMinutes } from './time/zone';
 export * from './transform';

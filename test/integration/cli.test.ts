@@ -142,6 +142,19 @@ for (const target of targets) {
       ).toEqual(expect.arrayContaining(['IBM:daily', 'MSFT:daily', 'IBM:intraday:60min']));
     });
 
+    it('stream polls quotes into stock_quotes until interrupted', async () => {
+      const running = cli(['stream', 'IBM', 'MSFT', '--interval', '1', '--always'], env());
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      process.emit('SIGINT');
+      const r = await running;
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/ IBM \d+\.\d+/);
+      expect(r.stdout).toMatch(/ MSFT \d+\.\d+/);
+      const status = JSON.parse((await cli(['status', '--json'], env())).stdout);
+      const quotes = status.tables.find((t: { table: string }) => t.table === 'stock_quotes');
+      expect(quotes.rows).toBeGreaterThanOrEqual(2);
+    });
+
     it('health checks the database and exits 0 when healthy', async () => {
       const r = await cli(['health', '--json'], env());
       const report = JSON.parse(r.stdout);
