@@ -5,9 +5,22 @@ import type {
   PeriodPriceRow,
   QuoteRow,
 } from '../transform/rows';
-import type { TableSpec } from './table-spec';
+import type { ColumnSpec, TableSpec } from './table-spec';
 
 const OHLCV = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+/** The five price/volume columns every bar table shares. */
+function ohlcvColumns<
+  R extends { open: string; high: string; low: string; close: string; volume: string | null },
+>(): ColumnSpec<R>[] {
+  return [
+    { name: 'open', type: 'numeric', get: (r) => r.open },
+    { name: 'high', type: 'numeric', get: (r) => r.high },
+    { name: 'low', type: 'numeric', get: (r) => r.low },
+    { name: 'close', type: 'numeric', get: (r) => r.close },
+    { name: 'volume', type: 'bigint', get: (r) => r.volume },
+  ];
+}
 
 /** `stock_prices`; `adjusted` decides whether the adjusted columns are overwritten on conflict. */
 export function dailySpec(adjusted: boolean): TableSpec<DailyPriceRow> {
@@ -16,11 +29,7 @@ export function dailySpec(adjusted: boolean): TableSpec<DailyPriceRow> {
     columns: [
       { name: 'symbol', type: 'text', get: (r) => r.symbol },
       { name: 'trade_date', type: 'date', get: (r) => r.tradeDate },
-      { name: 'open', type: 'numeric', get: (r) => r.open },
-      { name: 'high', type: 'numeric', get: (r) => r.high },
-      { name: 'low', type: 'numeric', get: (r) => r.low },
-      { name: 'close', type: 'numeric', get: (r) => r.close },
-      { name: 'volume', type: 'bigint', get: (r) => r.volume },
+      ...ohlcvColumns<DailyPriceRow>(),
       { name: 'adjusted_close', type: 'numeric', get: (r) => r.adjustedClose },
       { name: 'dividend_amount', type: 'numeric', get: (r) => r.dividendAmount },
       { name: 'split_coefficient', type: 'numeric', get: (r) => r.splitCoefficient },
@@ -45,11 +54,7 @@ export function periodSpec(
       { name: 'symbol', type: 'text', get: (r) => r.symbol },
       { name: 'period_start', type: 'date', get: (r) => r.periodStart },
       { name: 'last_trade_date', type: 'date', get: (r) => r.lastTradeDate },
-      { name: 'open', type: 'numeric', get: (r) => r.open },
-      { name: 'high', type: 'numeric', get: (r) => r.high },
-      { name: 'low', type: 'numeric', get: (r) => r.low },
-      { name: 'close', type: 'numeric', get: (r) => r.close },
-      { name: 'volume', type: 'bigint', get: (r) => r.volume },
+      ...ohlcvColumns<PeriodPriceRow>(),
       { name: 'adjusted_close', type: 'numeric', get: (r) => r.adjustedClose },
       { name: 'dividend_amount', type: 'numeric', get: (r) => r.dividendAmount },
     ],
@@ -68,11 +73,7 @@ export const intradaySpec: TableSpec<IntradayPriceRow> = {
     { name: 'symbol', type: 'text', get: (r) => r.symbol },
     { name: 'interval', type: 'text', get: (r) => r.interval },
     { name: 'ts', type: 'timestamptz', get: (r) => r.ts },
-    { name: 'open', type: 'numeric', get: (r) => r.open },
-    { name: 'high', type: 'numeric', get: (r) => r.high },
-    { name: 'low', type: 'numeric', get: (r) => r.low },
-    { name: 'close', type: 'numeric', get: (r) => r.close },
-    { name: 'volume', type: 'bigint', get: (r) => r.volume },
+    ...ohlcvColumns<IntradayPriceRow>(),
   ],
   key: ['symbol', 'interval', 'ts'],
   update: [...OHLCV],
@@ -116,11 +117,7 @@ export const indexPriceSpec: TableSpec<IndexPriceRow> = {
   columns: [
     { name: 'symbol', type: 'text', get: (r) => r.symbol },
     { name: 'trade_date', type: 'date', get: (r) => r.tradeDate },
-    { name: 'open', type: 'numeric', get: (r) => r.open },
-    { name: 'high', type: 'numeric', get: (r) => r.high },
-    { name: 'low', type: 'numeric', get: (r) => r.low },
-    { name: 'close', type: 'numeric', get: (r) => r.close },
-    { name: 'volume', type: 'bigint', get: (r) => r.volume },
+    ...ohlcvColumns<IndexPriceRow>(),
   ],
   key: ['symbol', 'trade_date'],
   update: [...OHLCV],
