@@ -1,11 +1,25 @@
 import type { IntradayInterval } from '../alpha-vantage/types';
 import { throwIfAborted } from '../errors/aborted-error';
-import { completedMonths, heartbeatJobLog, markMonthComplete } from '../load';
+import {
+  completedMonths,
+  finishJobLog,
+  heartbeatJobLog,
+  markMonthComplete,
+  startJobLog,
+} from '../load';
 import { transformIntraday } from '../transform';
-import { commitRows, type JobTally, maxPoint, type RunContext } from './context';
+import {
+  commitRows,
+  type JobTally,
+  maxPoint,
+  newTally,
+  type RunContext,
+  toJobError,
+} from './context';
 import { intradayDataset } from './datasets';
+import { ZERO } from './job-runner';
 import { monthsBetween, newYorkMonth } from './planning';
-import type { BackfillMonth, BackfillProgress } from './types';
+import type { BackfillMonth, BackfillProgress, BackfillResult, JobError } from './types';
 
 /** Per-call options of a backfill, already validated. @internal */
 export interface BackfillPlan {
@@ -124,4 +138,96 @@ export async function walkBackfill(
       ...counts,
     });
   }
+}
+
+/**
+ * Runs a whole backfill as one job: its log row, the month walk, totals and events; never throws
+ * for a failure inside the walk (the result says `failed`). @internal
+ */
+export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<BackfillResult> {
+  const { symbol, interval, from, to } = plan;
+  const dataset = intradayDataset(interval);
+  const started = ctx.clock.now();
+  const tally = newTally();
+  const months: BackfillMonth[] = [];
+  let jobId: number | null;
+  try {
+    await ctx.ensureStarted();
+    jobId = await startJobLog(ctx.db, ctx.q, { dataset, symbol, startedAt: new Date(started) });
+  } catch (e) {
+    // Not even the job log could be written (database down): nothing was fetched or loaded.
+    const result: BackfillResult = {
+      symbol,
+      interval,
+      status: 'failed',
+      months: [],
+      ...ZERO,
+      apiCalls: 0,
+      durationMs: ctx.clock.now() - started,
+      jobId: null,
+      error: toJobError(e),
+    };
+    ctx.events.emit('backfill:finish', result);
+    return result;
+  }
+  ctx.events.emit('job:start', { jobId, symbol, dataset });
+  let error: JobError | undefined;
+  try {
+    await walkBackfill(ctx, plan, jobId, tally, months);
+  } catch (e) {
+    error = toJobError(e);
+    ctx.logger.error('backfill failed', {
+      symbol,
+      dataset,
+      code: error.code,
+      message: error.message,
+    });
+  }
+  const totals = months.reduce(
+    (acc, m) => ({
+      extracted: acc.extracted + m.extracted,
+      inserted: acc.inserted + m.inserted,
+      updated: acc.updated + m.updated,
+      unchanged: acc.unchanged + m.unchanged,
+      rejected: acc.rejected + m.rejected,
+    }),
+    { ...ZERO },
+  );
+  const result: BackfillResult = {
+    symbol,
+    interval: interval,
+    status: error ? 'failed' : 'success',
+    months,
+    ...totals,
+    apiCalls: tally.apiCalls,
+    durationMs: ctx.clock.now() - started,
+    jobId,
+    ...(error ? { error } : {}),
+  };
+  await finishJobLog(
+    ctx.db,
+    ctx.q,
+    jobId,
+    {
+      status: result.status,
+      ...totals,
+      apiCalls: result.apiCalls,
+      durationMs: result.durationMs,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+      details: {
+        kind: 'backfill',
+        from,
+        to,
+        months: months.map((m) => ({
+          month: m.month,
+          status: m.status,
+          rows: m.inserted + m.updated + m.unchanged,
+        })),
+      },
+    },
+    new Date(ctx.clock.now()),
+  ).catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
+  ctx.events.emit('backfill:finish', result);
+  return result;
 }

@@ -25,6 +25,8 @@ export interface RunContext {
   policy: RejectPolicy;
   extendedHours: boolean;
   events: TypedEmitter<PipelineEvents>;
+  /** Marks stale jobs of crashed processes failed, once per pipeline, before the first job. */
+  ensureStarted: () => Promise<void>;
 }
 
 /** One job's mutable tallies. @internal */

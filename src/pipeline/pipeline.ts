@@ -5,24 +5,21 @@ import { type Clock, systemClock } from '../clock';
 import { toDb } from '../db/adapters';
 import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
 import type { Db, DbHandle } from '../db/types';
-import { throwIfAborted } from '../errors/aborted-error';
 import { ValidationError } from '../errors/validation-error';
 import { type Listener, TypedEmitter } from '../events';
-import { failStaleJobs, finishJobLog, Loader, type LoadMethod, startJobLog } from '../load';
+import { failStaleJobs, Loader, type LoadMethod } from '../load';
 import { type Logger, noopLogger } from '../logger';
 import { REJECT_POLICIES, type RejectPolicy } from '../transform/context';
-import { walkBackfill } from './backfill';
-import { newTally, type RunContext, toJobError } from './context';
+import { runBackfill } from './backfill';
+import type { RunContext } from './context';
 import { assertDataset, type Dataset, intradayDataset } from './datasets';
 import type { PipelineExtractor } from './extractor-port';
-import { runDatasetJob } from './jobs';
+import { failedResult, runJob, ZERO } from './job-runner';
 import { newYorkMonth, parseMonth } from './planning';
 import type {
-  BackfillMonth,
   BackfillProgress,
   BackfillResult,
   BatchResult,
-  JobCounts,
   JobResult,
   PipelineEvents,
 } from './types';
@@ -99,8 +96,6 @@ export interface BackfillOptions {
   onProgress?: (progress: BackfillProgress) => void;
 }
 
-const ZERO: JobCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
-
 /**
  * Orchestrates extract → transform → load for symbols and datasets, with job logging,
  * watermarks, incremental fetching, resumable backfills, events and abort.
@@ -159,6 +154,7 @@ export class Pipeline {
       logger,
       policy,
       extendedHours: options.extendedHours ?? true,
+      ensureStarted: () => this.#ensureStarted(),
       events: new TypedEmitter<PipelineEvents>((error, event) =>
         logger.error('pipeline event listener threw', {
           event: String(event),
@@ -186,7 +182,7 @@ export class Pipeline {
   async run(symbol: string, dataset: Dataset, options: RunOptions = {}): Promise<JobResult> {
     const normalized = normalizeSymbol(symbol);
     assertDataset(dataset);
-    return this.#job(normalized, dataset, options);
+    return runJob(this.#ctx, normalized, dataset, options);
   }
 
   /**
@@ -253,7 +249,7 @@ export class Pipeline {
     if (!options || typeof options !== 'object') {
       throw new ValidationError('backfill options are required', { field: 'options' });
     }
-    const dataset = intradayDataset(options.interval);
+    const _dataset = intradayDataset(options.interval);
     const current = newYorkMonth(ctx.clock.now());
     const from = parseMonth(options.from, 'options.from');
     const to = options.to === undefined ? current : parseMonth(options.to, 'options.to');
@@ -264,88 +260,14 @@ export class Pipeline {
         field: 'options.to',
       });
     }
-    const started = ctx.clock.now();
-    const tally = newTally();
-    const months: BackfillMonth[] = [];
-    await this.#ensureStarted();
-    const jobId = await startJobLog(ctx.db, ctx.q, {
-      dataset,
-      symbol: normalized,
-      startedAt: new Date(started),
-    });
-    ctx.events.emit('job:start', { jobId, symbol: normalized, dataset });
-    let error: ReturnType<typeof toJobError> | undefined;
-    try {
-      await walkBackfill(
-        ctx,
-        {
-          symbol: normalized,
-          interval: options.interval,
-          from,
-          to,
-          signal: options.signal,
-          onProgress: options.onProgress,
-        },
-        jobId,
-        tally,
-        months,
-      );
-    } catch (e) {
-      error = toJobError(e);
-      ctx.logger.error('backfill failed', {
-        symbol: normalized,
-        dataset,
-        code: error.code,
-        message: error.message,
-      });
-    }
-    const totals = months.reduce(
-      (acc, m) => ({
-        extracted: acc.extracted + m.extracted,
-        inserted: acc.inserted + m.inserted,
-        updated: acc.updated + m.updated,
-        unchanged: acc.unchanged + m.unchanged,
-        rejected: acc.rejected + m.rejected,
-      }),
-      { ...ZERO },
-    );
-    const result: BackfillResult = {
+    return runBackfill(ctx, {
       symbol: normalized,
       interval: options.interval,
-      status: error ? 'failed' : 'success',
-      months,
-      ...totals,
-      apiCalls: tally.apiCalls,
-      durationMs: ctx.clock.now() - started,
-      jobId,
-      ...(error ? { error } : {}),
-    };
-    await finishJobLog(
-      ctx.db,
-      ctx.q,
-      jobId,
-      {
-        status: result.status,
-        ...totals,
-        apiCalls: result.apiCalls,
-        durationMs: result.durationMs,
-        errorCode: error?.code ?? null,
-        errorMessage: error?.message ?? null,
-        details: {
-          kind: 'backfill',
-          from,
-          to,
-          months: months.map((m) => ({
-            month: m.month,
-            status: m.status,
-            rows: m.inserted + m.updated + m.unchanged,
-          })),
-        },
-      },
-      new Date(ctx.clock.now()),
-    ).catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
-    ctx.events.emit('backfill:finish', result);
-    return result;
+      from,
+      to,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
   }
 
   /** Marks stale `running` jobs of crashed processes as failed, once per pipeline. */
@@ -377,102 +299,11 @@ export class Pipeline {
       normalized = normalizeSymbol(symbol);
       assertDataset(dataset);
     } catch (e) {
-      const result = this.#failedWithoutLog(String(symbol), dataset, e);
+      const result = failedResult(String(symbol), dataset, e);
       this.#ctx.events.emit('job:error', result);
       return result;
     }
-    return this.#job(normalized, dataset, options);
-  }
-
-  #failedWithoutLog(symbol: string, dataset: Dataset, e: unknown): JobResult {
-    return {
-      symbol,
-      dataset,
-      status: 'failed',
-      ...ZERO,
-      apiCalls: 0,
-      durationMs: 0,
-      jobId: null,
-      warnings: [],
-      error: toJobError(e),
-    };
-  }
-
-  async #job(symbol: string, dataset: Dataset, options: RunOptions): Promise<JobResult> {
-    const ctx = this.#ctx;
-    const started = ctx.clock.now();
-    const tally = newTally();
-    let jobId: number | null = null;
-    try {
-      throwIfAborted(options.signal, 'job');
-      await this.#ensureStarted();
-      jobId = await startJobLog(ctx.db, ctx.q, { dataset, symbol, startedAt: new Date(started) });
-    } catch (e) {
-      const result = this.#failedWithoutLog(symbol, dataset, e);
-      ctx.events.emit('job:error', result);
-      return result;
-    }
-    ctx.events.emit('job:start', { jobId, symbol, dataset });
-    let result: JobResult;
-    try {
-      const out = await runDatasetJob(
-        ctx,
-        symbol,
-        dataset,
-        jobId,
-        tally,
-        options.signal,
-        options.outputsize,
-      );
-      result = {
-        symbol,
-        dataset,
-        status: 'success',
-        ...out,
-        apiCalls: tally.apiCalls,
-        durationMs: ctx.clock.now() - started,
-        jobId,
-      };
-      for (const warning of result.warnings) ctx.logger.warn(warning, { symbol, dataset });
-    } catch (e) {
-      const error = toJobError(e);
-      ctx.logger.error('job failed', { symbol, dataset, code: error.code, message: error.message });
-      result = {
-        symbol,
-        dataset,
-        status: 'failed',
-        ...ZERO,
-        apiCalls: tally.apiCalls,
-        durationMs: ctx.clock.now() - started,
-        jobId,
-        warnings: [],
-        error,
-      };
-    }
-    await finishJobLog(
-      ctx.db,
-      ctx.q,
-      jobId,
-      {
-        status: result.status,
-        extracted: result.extracted,
-        inserted: result.inserted,
-        updated: result.updated,
-        unchanged: result.unchanged,
-        rejected: result.rejected,
-        apiCalls: result.apiCalls,
-        durationMs: result.durationMs,
-        errorCode: result.error?.code ?? null,
-        errorMessage: result.error?.message ?? null,
-        details:
-          result.outputsize || result.warnings.length
-            ? { outputsize: result.outputsize, warnings: result.warnings }
-            : undefined,
-      },
-      new Date(ctx.clock.now()),
-    ).catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
-    ctx.events.emit(result.status === 'success' ? 'job:finish' : 'job:error', result);
-    return result;
+    return runJob(this.#ctx, normalized, dataset, options);
   }
 }
 
