@@ -6,8 +6,9 @@
  * listening; answers `'stats'` with `{ stats }` and
  * `'requests'` with `{ requests: { at, outcome }[] }` (for diagnosing limiter runs); closes and exits when the parent disconnects.
  */
-import { startFakeAlphaVantage } from '../src/testing';
+
 import type { FakeAlphaVantageOptions } from '../src/testing';
+import { startFakeAlphaVantage } from '../src/testing';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as FakeAlphaVantageOptions;
 const fake = await startFakeAlphaVantage(options);

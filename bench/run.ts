@@ -62,10 +62,12 @@ function parseArgs(argv: readonly string[]) {
   };
   const only = value('--only')?.split(',') ?? [...SECTIONS];
   for (const s of only) {
-    if (!SECTIONS.includes(s as Section)) throw new Error(`unknown section ${s}; one of ${SECTIONS.join(', ')}`);
+    if (!SECTIONS.includes(s as Section))
+      throw new Error(`unknown section ${s}; one of ${SECTIONS.join(', ')}`);
   }
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const out = value('--out') ?? resolve(root, quick ? '.tmp/bench-results.quick.json' : 'bench/results.json');
+  const out =
+    value('--out') ?? resolve(root, quick ? '.tmp/bench-results.quick.json' : 'bench/results.json');
   const leeway = value('--limiter-leeway');
   return {
     quick,
@@ -79,7 +81,9 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const base = args.quick ? QUICK : FULL;
   const plan: Plan =
-    args.leewayMs === undefined ? base : { ...base, limiter: { ...base.limiter, leewayMs: args.leewayMs } };
+    args.leewayMs === undefined
+      ? base
+      : { ...base, limiter: { ...base.limiter, leewayMs: args.leewayMs } };
   const log = (line: string) => console.log(line);
   const started = performance.now();
   const pool = newPool();
@@ -107,10 +111,18 @@ async function main(): Promise<void> {
   const { pipeline_backfill_rows_s: pipe, copy_ceiling_rows_s: copy } = figures;
   const { loader_insert_rows_s: ins, naive_insert_rows_s: naive } = figures;
   if (pipe && copy) {
-    figures.ratio_pipeline_to_copy = ratioFigure(pipe, copy, 'pipeline_backfill_rows_s ÷ copy_ceiling_rows_s');
+    figures.ratio_pipeline_to_copy = ratioFigure(
+      pipe,
+      copy,
+      'pipeline_backfill_rows_s ÷ copy_ceiling_rows_s',
+    );
   }
   if (ins && naive) {
-    figures.ratio_loader_to_naive = ratioFigure(ins, naive, 'loader_insert_rows_s ÷ naive_insert_rows_s');
+    figures.ratio_loader_to_naive = ratioFigure(
+      ins,
+      naive,
+      'loader_insert_rows_s ÷ naive_insert_rows_s',
+    );
   }
   const targets = evaluateTargets(figures);
   const totalSeconds = (performance.now() - started) / 1000;

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { installSchema } from '../../src/db';
-import type { Db } from '../../src/db/types';
 import { toDb } from '../../src/db/adapters';
+import type { Db } from '../../src/db/types';
 
 /** PostgreSQL the benchmark runs against. */
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -27,7 +27,9 @@ export interface BenchSchema {
 }
 
 /** Installs the stock-etl tables into a new random schema of `db`. */
-export async function freshSchema(handle: pg.Pool | Db | Parameters<typeof toDb>[0]): Promise<BenchSchema> {
+export async function freshSchema(
+  handle: pg.Pool | Db | Parameters<typeof toDb>[0],
+): Promise<BenchSchema> {
   const db = toDb(handle);
   const name = benchSchemaName();
   await installSchema(db, { schema: name });

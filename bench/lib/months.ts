@@ -10,7 +10,10 @@ export function monthsAgo(back: number, now = new Date()): string {
  * The `count` complete months before the current one, oldest first, as `{ from, to, list }`.
  * Complete months keep every run the same size (the current month grows during the day).
  */
-export function lastCompleteMonths(count: number, now = new Date()): {
+export function lastCompleteMonths(
+  count: number,
+  now = new Date(),
+): {
   from: string;
   to: string;
   list: string[];

@@ -17,10 +17,20 @@ export interface TargetResult {
 /** Evaluates every target whose figures exist (quick runs may skip some sections). */
 export function evaluateTargets(f: Record<string, Figure>): Record<string, TargetResult> {
   const out: Record<string, TargetResult> = {};
-  const add = (name: string, target: string, value: number | undefined, met: (v: number) => boolean) => {
+  const add = (
+    name: string,
+    target: string,
+    value: number | undefined,
+    met: (v: number) => boolean,
+  ) => {
     if (value !== undefined) out[name] = { target, value, met: met(value) };
   };
-  add('ratio_pipeline_to_copy', '≥ 0.5 (median)', f.ratio_pipeline_to_copy?.median, (v) => v >= 0.5);
+  add(
+    'ratio_pipeline_to_copy',
+    '≥ 0.5 (median)',
+    f.ratio_pipeline_to_copy?.median,
+    (v) => v >= 0.5,
+  );
   add('ratio_loader_to_naive', '≥ 20 (median)', f.ratio_loader_to_naive?.median, (v) => v >= 20);
   const insert = f.loader_insert_rows_s?.median;
   add(
@@ -30,7 +40,12 @@ export function evaluateTargets(f: Record<string, Figure>): Record<string, Targe
     (v) => insert !== undefined && v >= insert,
   );
   add('limiter_utilization', '≥ 0.95 (median)', f.limiter_utilization?.median, (v) => v >= 0.95);
-  add('limiter_server_rejections', '= 0 (every run)', f.limiter_server_rejections?.max, (v) => v === 0);
+  add(
+    'limiter_server_rejections',
+    '= 0 (every run)',
+    f.limiter_server_rejections?.max,
+    (v) => v === 0,
+  );
   add('backfill_peak_rss_mb', '≤ 200 MB (worst run)', f.backfill_peak_rss_mb?.max, (v) => v <= 200);
   add(
     'rss_growth_mb_per_month',

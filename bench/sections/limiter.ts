@@ -60,7 +60,11 @@ export async function benchLimiter(
   const setup = `N = ${sizes.perSecond}/s on server and extractor, ${sizes.seconds} s, ${sizes.callers} callers, server leeway ${sizes.leewayMs} ms`;
   return {
     limiter_utilization: figure('ratio', utilization, `completed ÷ (N × seconds); ${setup}`),
-    limiter_server_rejections: figure('requests', rejections, 'requests the server refused as over its limit'),
+    limiter_server_rejections: figure(
+      'requests',
+      rejections,
+      'requests the server refused as over its limit',
+    ),
   };
 }
 

@@ -44,11 +44,10 @@ export async function benchLoad(
   const total = sizes.symbols * sizes.bars;
   const rows = makeIntradayRows(sizes.symbols, sizes.bars);
   // The changed rows are the first `updateRows` keys of the main set with every value shifted.
-  const changed = makeIntradayRows(
-    Math.ceil(sizes.updateRows / sizes.bars),
-    sizes.bars,
-    1,
-  ).slice(0, sizes.updateRows);
+  const changed = makeIntradayRows(Math.ceil(sizes.updateRows / sizes.bars), sizes.bars, 1).slice(
+    0,
+    sizes.updateRows,
+  );
   const copyText = serializeCopyText(rows);
   const schema = await freshSchema(pool);
   const table = schema.intraday;
@@ -72,19 +71,40 @@ export async function benchLoad(
       r.copy.push(rate(total, await seconds(() => copyRaw(pool, table, copyText))));
       await reset();
       r.values.push(
-        rate(sizes.valuesRows, await seconds(() => valuesBatches(pool, table, rows, sizes.valuesRows))),
+        rate(
+          sizes.valuesRows,
+          await seconds(() => valuesBatches(pool, table, rows, sizes.valuesRows)),
+        ),
       );
       await reset();
       r.naive.push(
-        rate(sizes.naiveRows, await seconds(() => naiveInserts(pool, table, rows, sizes.naiveRows))),
+        rate(
+          sizes.naiveRows,
+          await seconds(() => naiveInserts(pool, table, rows, sizes.naiveRows)),
+        ),
       );
       await reset();
-      r.insert.push(rate(total, await seconds(() => expectCounts(loader.loadIntraday(rows), 'inserted', total))));
+      r.insert.push(
+        rate(
+          total,
+          await seconds(() => expectCounts(loader.loadIntraday(rows), 'inserted', total)),
+        ),
+      );
       await pool.query('CHECKPOINT');
-      r.noop.push(rate(total, await seconds(() => expectCounts(loader.loadIntraday(rows), 'unchanged', total))));
+      r.noop.push(
+        rate(
+          total,
+          await seconds(() => expectCounts(loader.loadIntraday(rows), 'unchanged', total)),
+        ),
+      );
       await pool.query('CHECKPOINT');
       r.update.push(
-        rate(changed.length, await seconds(() => expectCounts(loader.loadIntraday(changed), 'updated', changed.length))),
+        rate(
+          changed.length,
+          await seconds(() =>
+            expectCounts(loader.loadIntraday(changed), 'updated', changed.length),
+          ),
+        ),
       );
       log(
         `  load run ${run + 1}/${sizes.runs}: copy ${k(r.copy)}  values ${k(r.values)}  naive ${k(r.naive)}  ` +
@@ -95,12 +115,32 @@ export async function benchLoad(
     await schema.drop();
   }
   return {
-    copy_ceiling_rows_s: figure('rows/s', r.copy, `COPY FROM STDIN (text) of ${total} pre-serialized rows into the empty table`),
-    naive_insert_rows_s: figure('rows/s', r.naive, `${sizes.naiveRows} rows, one INSERT … ON CONFLICT per row, autocommit`),
-    values_batch_rows_s: figure('rows/s', r.values, `${sizes.valuesRows} rows, INSERT … VALUES of 1,000 rows … ON CONFLICT, autocommit`),
-    loader_insert_rows_s: figure('rows/s', r.insert, `Loader.loadIntraday, ${sizes.symbols} symbols × ${sizes.bars} bars, empty table`),
+    copy_ceiling_rows_s: figure(
+      'rows/s',
+      r.copy,
+      `COPY FROM STDIN (text) of ${total} pre-serialized rows into the empty table`,
+    ),
+    naive_insert_rows_s: figure(
+      'rows/s',
+      r.naive,
+      `${sizes.naiveRows} rows, one INSERT … ON CONFLICT per row, autocommit`,
+    ),
+    values_batch_rows_s: figure(
+      'rows/s',
+      r.values,
+      `${sizes.valuesRows} rows, INSERT … VALUES of 1,000 rows … ON CONFLICT, autocommit`,
+    ),
+    loader_insert_rows_s: figure(
+      'rows/s',
+      r.insert,
+      `Loader.loadIntraday, ${sizes.symbols} symbols × ${sizes.bars} bars, empty table`,
+    ),
     loader_noop_rows_s: figure('rows/s', r.noop, `the same ${total} rows again, unchanged`),
-    loader_update_rows_s: figure('rows/s', r.update, `${changed.length} rows, every price and volume changed`),
+    loader_update_rows_s: figure(
+      'rows/s',
+      r.update,
+      `${changed.length} rows, every price and volume changed`,
+    ),
   };
 }
 
@@ -121,7 +161,10 @@ async function expectCounts(
 async function copyRaw(pool: pg.Pool, table: string, chunks: readonly string[]): Promise<void> {
   const client = await pool.connect();
   try {
-    await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY ${table} (${COLS}) FROM STDIN`)));
+    await pipeline(
+      Readable.from(chunks),
+      client.query(copyFrom(`COPY ${table} (${COLS}) FROM STDIN`)),
+    );
   } finally {
     client.release();
   }

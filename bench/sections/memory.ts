@@ -80,11 +80,9 @@ export async function benchMemory(
           from: range.from,
           to: range.to,
         });
-        const { stdout } = await run(
-          process.execPath,
-          ['--expose-gc', child, arg],
-          { maxBuffer: 1024 * 1024 },
-        );
+        const { stdout } = await run(process.execPath, ['--expose-gc', child, arg], {
+          maxBuffer: 1024 * 1024,
+        });
         const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildReport;
         if (report.status !== 'success') throw new Error(`memory backfill failed: ${report.error}`);
         const g = tailSlope(report.monthRssMb);

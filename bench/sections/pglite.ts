@@ -58,6 +58,10 @@ export async function benchPglite(
       insert,
       `Loader.loadIntraday on in-memory PGlite, ${rows.length} rows, empty table`,
     ),
-    pglite_loader_noop_rows_s: figure('rows/s', noop, `the same ${rows.length} rows again, unchanged`),
+    pglite_loader_noop_rows_s: figure(
+      'rows/s',
+      noop,
+      `the same ${rows.length} rows again, unchanged`,
+    ),
   };
 }

@@ -56,7 +56,8 @@ export async function benchPipeline(
             ),
           );
           for (const r of results) {
-            if (r.status !== 'success') throw new Error(`backfill ${r.symbol} failed: ${r.error?.message}`);
+            if (r.status !== 'success')
+              throw new Error(`backfill ${r.symbol} failed: ${r.error?.message}`);
             rows += r.inserted;
           }
         });
