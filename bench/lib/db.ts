@@ -47,6 +47,6 @@ export function newPool(max = 10): pg.Pool {
 
 /** Server version string, e.g. `15.20`. */
 export async function serverVersion(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ v: string }>('SHOW server_version');
+  const { rows } = await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   return rows[0]?.v ?? 'unknown';
 }
