@@ -25,7 +25,7 @@ export function toDb(handle: DbHandle): Db {
       field: 'db',
     });
   }
-  if ((handle as { [DB_BRAND]?: true })[DB_BRAND]) return handle as Db;
+  if ((handle as { [DB_BRAND]?: true })[DB_BRAND] || isDbShaped(handle)) return handle as Db;
   if (isPglite(handle)) return pgliteDb(handle, 0);
   if (isPgPool(handle)) return poolDb(handle);
   if (typeof (handle as PgClientLike).query === 'function') {
@@ -34,6 +34,18 @@ export function toDb(handle: DbHandle): Db {
   throw new ValidationError('db must be a pg.Pool, pg.Client or PGlite instance', {
     field: 'db',
   });
+}
+
+/** Something that already implements {@link Db} (e.g. a wrapper a user built around one). */
+function isDbShaped(handle: object): boolean {
+  const h = handle as Partial<Db>;
+  return (
+    (h.driver === 'pg' || h.driver === 'pglite') &&
+    typeof h.transaction === 'function' &&
+    typeof h.copyFrom === 'function' &&
+    typeof h.exec === 'function' &&
+    typeof h.query === 'function'
+  );
 }
 
 function isPglite(handle: object): handle is PgliteLike {

@@ -38,4 +38,9 @@ export interface TableSpec<R> {
   update: readonly string[];
   /** Set `updated_at = now()` on insert and on a real update. */
   touchUpdatedAt: boolean;
+  /**
+   * The key as "equal columns + one ordered column" (e.g. symbol, interval + ts). Lets a large load
+   * prove with one index probe that none of its keys exist yet and COPY straight into the table.
+   */
+  range?: { within: readonly string[]; column: string };
 }

@@ -22,9 +22,21 @@ function ohlcvColumns<
   ];
 }
 
+const specs = new Map<string, TableSpec<never>>();
+
+/** One spec object per variant, so the statements built from it are cached. */
+function memo<R>(key: string, build: () => TableSpec<R>): TableSpec<R> {
+  let spec = specs.get(key) as TableSpec<R> | undefined;
+  if (!spec) {
+    spec = build();
+    specs.set(key, spec as TableSpec<never>);
+  }
+  return spec;
+}
+
 /** `stock_prices`; `adjusted` decides whether the adjusted columns are overwritten on conflict. */
 export function dailySpec(adjusted: boolean): TableSpec<DailyPriceRow> {
-  return {
+  return memo(`daily:${adjusted}`, () => ({
     table: 'stock_prices',
     columns: [
       { name: 'symbol', type: 'text', get: (r) => r.symbol },
@@ -40,7 +52,8 @@ export function dailySpec(adjusted: boolean): TableSpec<DailyPriceRow> {
       ? [...OHLCV, 'adjusted_close', 'dividend_amount', 'split_coefficient']
       : [...OHLCV],
     touchUpdatedAt: true,
-  };
+    range: { within: ['symbol'], column: 'trade_date' },
+  }));
 }
 
 /** `stock_prices_weekly` / `stock_prices_monthly`, keyed by `period_start`. */
@@ -48,7 +61,7 @@ export function periodSpec(
   period: 'weekly' | 'monthly',
   adjusted: boolean,
 ): TableSpec<PeriodPriceRow> {
-  return {
+  return memo(`${period}:${adjusted}`, () => ({
     table: period === 'weekly' ? 'stock_prices_weekly' : 'stock_prices_monthly',
     columns: [
       { name: 'symbol', type: 'text', get: (r) => r.symbol },
@@ -63,7 +76,7 @@ export function periodSpec(
       ? ['last_trade_date', ...OHLCV, 'adjusted_close', 'dividend_amount']
       : ['last_trade_date', ...OHLCV],
     touchUpdatedAt: true,
-  };
+  }));
 }
 
 /** `stock_prices_intraday`. */
@@ -78,6 +91,7 @@ export const intradaySpec: TableSpec<IntradayPriceRow> = {
   key: ['symbol', 'interval', 'ts'],
   update: [...OHLCV],
   touchUpdatedAt: false,
+  range: { within: ['symbol', 'interval'], column: 'ts' },
 };
 
 /** `stock_quotes`. */

@@ -75,6 +75,12 @@ interface Statements {
   createStage: string;
   copy: string;
   mergeStage: string;
+  classifyStage: string;
+  updateFromStage: string;
+  insertAllFromStage: string;
+  insertNewFromStage: string;
+  copyDirect: string;
+  rangeProbe: string | undefined;
 }
 
 const statementCache = new WeakMap<TableSpec<unknown>, Map<string, Statements>>();
@@ -106,6 +112,9 @@ function statements<R>(spec: TableSpec<R>, q: string): Statements {
            count(*) FILTER (WHERE NOT inserted)::int AS updated
       FROM upserted`;
   const stageName = `stock_etl_stage_${spec.table}`;
+  const keyMatch = spec.key.map((k) => `t.${k} = s.${k}`).join(' AND ');
+  const targetCols = spec.update.map((c) => `t.${c}`).join(', ');
+  const stagedCols = spec.update.map((c) => `s.${c}`).join(', ');
   s = {
     unnest: counting(
       `INSERT INTO ${q}.${spec.table} AS t (${cols}) SELECT * FROM unnest(${arrays}) ${conflictClause(spec)}`,
@@ -119,14 +128,158 @@ function statements<R>(spec: TableSpec<R>, q: string): Statements {
     mergeStage: counting(
       `INSERT INTO ${q}.${spec.table} AS t (${cols}) SELECT ${cols} FROM ${stageName} ${conflictClause(spec)}`,
     ),
+    // One read-only join tells which statements are needed at all: a re-load of unchanged rows
+    // stops here without writing anything (ON CONFLICT DO UPDATE … WHERE would lock and WAL-log
+    // every conflicting row, changed or not).
+    classifyStage: `SELECT count(*) FILTER (WHERE t.${spec.key[0]} IS NULL)::int AS new,
+        count(*) FILTER (WHERE t.${spec.key[0]} IS NOT NULL AND (${targetCols}) IS DISTINCT FROM (${stagedCols}))::int AS changed
+      FROM ${stageName} AS s LEFT JOIN ${q}.${spec.table} AS t ON ${keyMatch}`,
+    updateFromStage: `UPDATE ${q}.${spec.table} AS t SET ${[
+      ...spec.update.map((c) => `${c} = s.${c}`),
+      ...(spec.touchUpdatedAt ? ['updated_at = now()'] : []),
+    ].join(', ')}
+      FROM ${stageName} AS s WHERE ${keyMatch} AND (${targetCols}) IS DISTINCT FROM (${stagedCols})`,
+    insertAllFromStage: `INSERT INTO ${q}.${spec.table} (${cols}) SELECT ${cols} FROM ${stageName}`,
+    insertNewFromStage: `INSERT INTO ${q}.${spec.table} (${cols})
+      SELECT ${cols} FROM ${stageName} AS s
+       WHERE NOT EXISTS (SELECT 1 FROM ${q}.${spec.table} AS t WHERE ${keyMatch})`,
+    copyDirect: `COPY ${q}.${spec.table} (${cols}) FROM STDIN`,
+    rangeProbe: spec.range ? rangeProbe(spec, q, spec.range) : undefined,
   };
   bySchema.set(q, s);
   return s;
 }
 
+function columnType<R>(spec: TableSpec<R>, name: string): string {
+  const col = spec.columns.find((c) => c.name === name);
+  if (!col) throw new Error(`table spec ${spec.table}: ${name} is not a column`);
+  return col.type;
+}
+
+/** `SELECT EXISTS(…)`: does any stored row fall inside one of the (group, lo, hi) ranges? */
+function rangeProbe<R>(
+  spec: TableSpec<R>,
+  q: string,
+  range: NonNullable<TableSpec<R>['range']>,
+): string {
+  const groups = range.within.map((c, i) => `$${i + 1}::${columnType(spec, c)}[]`);
+  const type = columnType(spec, range.column);
+  const n = range.within.length;
+  return `SELECT EXISTS (
+      SELECT 1 FROM unnest(${groups.join(', ')}, $${n + 1}::${type}[], $${n + 2}::${type}[])
+                AS g(${[...range.within, 'lo', 'hi'].join(', ')})
+       WHERE EXISTS (SELECT 1 FROM ${q}.${spec.table} AS t
+                      WHERE ${range.within.map((c) => `t.${c} = g.${c}`).join(' AND ')}
+                        AND t.${range.column} BETWEEN g.lo AND g.hi)) AS taken`;
+}
+
+/**
+ * The parameters of the range probe: per group of `within` values, the lowest and highest value
+ * of the range column. `null` when a value cannot be ordered here (the caller takes the safe path).
+ */
+function rangeParams<R>(spec: TableSpec<R>, rows: readonly R[]): unknown[][] | null {
+  const range = spec.range as NonNullable<TableSpec<R>['range']>;
+  const within = range.within.map((c) => spec.columns.find((x) => x.name === c)?.get);
+  const col = spec.columns.find((x) => x.name === range.column);
+  if (!col || within.some((g) => !g)) return null;
+  const instant = col.type === 'timestamptz';
+  const groups = new Map<string, { values: (string | null)[]; lo: string; hi: string }>();
+  for (const row of rows) {
+    let v = col.get(row);
+    if (v === null) return null;
+    // Canonical ISO instants (what the transformer makes) order as text; others are normalised.
+    if (instant && !(v.length === 24 && v.endsWith('Z'))) {
+      const ms = Date.parse(v);
+      if (Number.isNaN(ms)) return null;
+      v = new Date(ms).toISOString();
+    }
+    const values = within.map((g) => (g as (row: R) => string | null)(row));
+    const key = values.join('\u0001');
+    const group = groups.get(key);
+    if (!group) groups.set(key, { values, lo: v, hi: v });
+    else if (v < group.lo) group.lo = v;
+    else if (v > group.hi) group.hi = v;
+  }
+  const list = [...groups.values()];
+  return [
+    ...range.within.map((_, i) => list.map((g) => g.values[i])),
+    list.map((g) => g.lo),
+    list.map((g) => g.hi),
+  ];
+}
+
+/**
+ * The fast path of a large load: when one index probe shows that no stored row falls inside the
+ * key ranges of `rows`, they are all new and go straight into the table with COPY — the physical
+ * limit, no staging, no conflict handling. Runs in a savepoint: if a concurrent writer (or a
+ * duplicate inside `rows`) makes a key collide, the savepoint is rolled back and `null` tells the
+ * caller to take the staged path.
+ */
+async function copyIfAllNew<R>(
+  tx: Db,
+  s: Statements,
+  spec: TableSpec<R>,
+  rows: readonly R[],
+): Promise<LoadCounts | null> {
+  if (!s.rangeProbe) return null;
+  const params = rangeParams(spec, rows);
+  if (!params) return null;
+  const { rows: probe } = await tx.query<{ taken: boolean }>(s.rangeProbe, params);
+  if (probe[0]?.taken !== false) return null;
+  try {
+    const copied = await tx.transaction((sp) =>
+      sp.copyFrom(
+        s.copyDirect,
+        copyChunks(
+          rows,
+          spec.columns.map((c) => c.get),
+        ),
+      ),
+    );
+    return { inserted: copied || rows.length, updated: 0, unchanged: 0 };
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '23505') return null;
+    throw error;
+  }
+}
+
+/**
+ * Moves staged rows into the table: UPDATE the changed ones, then INSERT the new ones (all of them
+ * without an anti-join when none existed). A concurrent writer inserting one of our keys between
+ * the statements makes the INSERT fail with a unique violation; then its savepoint is rolled back
+ * and the ON CONFLICT merge finishes the job (rows already updated compare equal there and count
+ * as unchanged, so counts stay exact).
+ */
+async function mergeStaged(
+  tx: Db,
+  s: Statements,
+  staged: number,
+): Promise<{ inserted: number; updated: number }> {
+  const { rows: plan } = await tx.query<{ new: number; changed: number }>(s.classifyStage);
+  const fresh = plan[0]?.new ?? 0;
+  const changed = plan[0]?.changed ?? 0;
+  const updated = changed > 0 ? (await tx.query(s.updateFromStage)).rowCount : 0;
+  if (fresh === 0) return { inserted: 0, updated };
+  try {
+    return await tx.transaction(async (sp) => {
+      const sql = fresh === staged ? s.insertAllFromStage : s.insertNewFromStage;
+      const { rowCount: inserted } = await sp.query(sql);
+      return { inserted, updated };
+    });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '23505') throw error;
+    const { rows } = await tx.query<{ inserted: number; updated: number }>(s.mergeStage);
+    return { inserted: rows[0]?.inserted ?? 0, updated: updated + (rows[0]?.updated ?? 0) };
+  }
+}
+
 /**
  * Upserts `rows` into `spec.table` of the schema `q` (quoted) and returns exact counts. Rows with
  * the same key are deduplicated first (the last wins). Unchanged rows are not rewritten.
+ *
+ * Large loads go through COPY: straight into the table when an index probe proves every key new,
+ * else into a temporary staging table that is then merged with an UPDATE of the changed rows and an
+ * INSERT of the new ones. Small loads use `INSERT … SELECT FROM unnest(…) ON CONFLICT`.
  *
  * Runs in one transaction (a savepoint when `db` already is one): all rows or none.
  */
@@ -138,12 +291,18 @@ export async function upsertRows<R>(
   options: UpsertOptions = {},
 ): Promise<LoadCounts> {
   if (input.length === 0) return { ...NO_COUNTS };
-  const rows = dedupeByKey(input, spec);
   const method = options.method ?? 'auto';
   const copyThreshold = options.copyThreshold ?? 5000;
-  const useCopy = method === 'copy' || (method === 'auto' && rows.length >= copyThreshold);
+  const useCopy = method === 'copy' || (method === 'auto' && input.length >= copyThreshold);
   const s = statements(spec, q);
   return db.transaction(async (tx) => {
+    if (useCopy) {
+      // Duplicates inside `input` make the direct COPY collide and fall back, so no need to
+      // deduplicate first on the fast path.
+      const direct = await copyIfAllNew(tx, s, spec, input);
+      if (direct) return direct;
+    }
+    const rows = dedupeByKey(input, spec);
     let inserted = 0;
     let updated = 0;
     if (useCopy) {
@@ -156,9 +315,7 @@ export async function upsertRows<R>(
           spec.columns.map((c) => c.get),
         ),
       );
-      const { rows: out } = await tx.query<{ inserted: number; updated: number }>(s.mergeStage);
-      inserted = out[0]?.inserted ?? 0;
-      updated = out[0]?.updated ?? 0;
+      ({ inserted, updated } = await mergeStaged(tx, s, rows.length));
       await tx.exec(`TRUNCATE ${s.stageName}`);
     } else {
       const batchSize = Math.max(1, options.batchSize ?? 5000);

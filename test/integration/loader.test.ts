@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/types';
 import { failStaleJobs, finishJobLog, heartbeatJobLog, startJobLog } from '../../src/load/job-log';
 import { Loader } from '../../src/load/loader';
 import {
@@ -85,6 +86,53 @@ describeEachDb('Loader', (ctx) => {
       expect(count[0]?.n).toBe(2003);
     });
   }
+
+  it('COPYs straight into the table when every key is new, merges through staging otherwise', async () => {
+    const copies: string[] = [];
+    // A Db that records COPY statements (branded so toDb takes it as already wrapped).
+    const recording = (db: Db): Db =>
+      Object.defineProperty(
+        {
+          driver: db.driver,
+          query: db.query.bind(db),
+          exec: db.exec.bind(db),
+          transaction: <T>(fn: (tx: Db) => Promise<T>) => db.transaction((tx) => fn(recording(tx))),
+          copyFrom: (sql: string, chunks: Iterable<string> | AsyncIterable<string>) => {
+            copies.push(sql.replace(ctx.q, 'S'));
+            return db.copyFrom(sql, chunks);
+          },
+        },
+        Symbol.for('stock-etl.db'),
+        { value: true },
+      );
+    const loader = new Loader({ db: recording(ctx.db), schema: ctx.schema, method: 'copy' });
+    const march = intradayRows('AAA', 1000);
+    expect(await loader.loadIntraday(march)).toEqual({ inserted: 1000, updated: 0, unchanged: 0 });
+    expect(copies).toEqual([
+      'COPY S.stock_prices_intraday (symbol, interval, ts, open, high, low, close, volume) FROM STDIN',
+    ]);
+    // Later bars of the same symbol, and an earlier symbol's range untouched: still all new.
+    const later = intradayRows('AAA', 2000).slice(1000);
+    expect(await loader.loadIntraday([...later, ...intradayRows('BBB', 10)])).toEqual({
+      inserted: 1010,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect(copies).toHaveLength(2);
+    expect(copies[1]).toMatch(/^COPY S\.stock_prices_intraday/);
+    // Overlapping keys: staged, then merged (5 changed, 5 unchanged, 3 new).
+    const overlap = [
+      ...march.slice(0, 5).map((r) => ({ ...r, close: r.high })),
+      ...march.slice(5, 10),
+      ...intradayRows('CCC', 3),
+    ];
+    expect(await loader.loadIntraday(overlap)).toEqual({ inserted: 3, updated: 5, unchanged: 5 });
+    expect(copies[2]).toMatch(/^COPY stock_etl_stage_stock_prices_intraday/);
+    // Every row of AAA new except one stored key in the middle of the range: not "all new".
+    const gap = intradayRows('AAA', 3000).slice(1999);
+    expect(await loader.loadIntraday(gap)).toEqual({ inserted: 1000, updated: 0, unchanged: 1 });
+    expect(copies[3]).toMatch(/^COPY stock_etl_stage_/);
+  });
 
   it('treats numerically equal decimals as unchanged and keeps full precision', async () => {
     const loader = new Loader({ db: ctx.handle, schema: ctx.schema });
