@@ -173,39 +173,86 @@ function rangeProbe<R>(
                         AND t.${range.column} BETWEEN g.lo AND g.hi)) AS taken`;
 }
 
+/** What one pass over a large load tells about its keys. */
+interface KeyScan {
+  /** Parameters of the range probe, or `null` when a value cannot be ordered here. */
+  probe: unknown[][] | null;
+  /**
+   * True when, inside every group, the range column strictly rises or strictly falls in input
+   * order — then no key can repeat and the in-memory deduplication is skipped (the transformer's
+   * newest-first output always qualifies).
+   */
+  ordered: boolean;
+}
+
 /**
- * The parameters of the range probe: per group of `within` values, the lowest and highest value
- * of the range column. `null` when a value cannot be ordered here (the caller takes the safe path).
+ * One pass over `rows`: per group of `within` values, the lowest and highest value of the range
+ * column (for the probe), and whether the range column is strictly monotonic inside each group.
  */
-function rangeParams<R>(spec: TableSpec<R>, rows: readonly R[]): unknown[][] | null {
+function scanKeys<R>(spec: TableSpec<R>, rows: readonly R[]): KeyScan {
   const range = spec.range as NonNullable<TableSpec<R>['range']>;
   const within = range.within.map((c) => spec.columns.find((x) => x.name === c)?.get);
   const col = spec.columns.find((x) => x.name === range.column);
-  if (!col || within.some((g) => !g)) return null;
+  if (!col || within.some((g) => !g)) return { probe: null, ordered: false };
+  const getters = within as ((row: R) => string | null)[];
   const instant = col.type === 'timestamptz';
-  const groups = new Map<string, { values: (string | null)[]; lo: string; hi: string }>();
+  interface Group {
+    values: (string | null)[];
+    lo: string;
+    hi: string;
+    last: string;
+    direction: number;
+  }
+  const groups = new Map<string, Group>();
+  let probeOk = true;
+  let ordered = true;
+  let current: Group | undefined;
   for (const row of rows) {
     let v = col.get(row);
-    if (v === null) return null;
+    if (v === null) return { probe: null, ordered: false };
     // Canonical ISO instants (what the transformer makes) order as text; others are normalised.
     if (instant && !(v.length === 24 && v.endsWith('Z'))) {
       const ms = Date.parse(v);
-      if (Number.isNaN(ms)) return null;
+      if (Number.isNaN(ms)) {
+        probeOk = false;
+        ordered = false;
+        break;
+      }
       v = new Date(ms).toISOString();
     }
-    const values = within.map((g) => (g as (row: R) => string | null)(row));
-    const key = values.join('\u0001');
-    const group = groups.get(key);
-    if (!group) groups.set(key, { values, lo: v, hi: v });
-    else if (v < group.lo) group.lo = v;
+    // Consecutive rows nearly always share their group: compare before hashing.
+    let group = current;
+    if (!group || getters.some((g, i) => g(row) !== group?.values[i])) {
+      const values = getters.map((g) => g(row));
+      const key = values.join('\u0001');
+      group = groups.get(key);
+      if (group) {
+        ordered = false; // a group seen before, interrupted: cannot vouch for its order
+      } else {
+        group = { values, lo: v, hi: v, last: v, direction: 0 };
+        groups.set(key, group);
+        current = group;
+        continue;
+      }
+      current = group;
+    }
+    const step = v > group.last ? 1 : v < group.last ? -1 : 0;
+    if (step === 0 || (group.direction !== 0 && step !== group.direction)) ordered = false;
+    group.direction = step;
+    group.last = v;
+    if (v < group.lo) group.lo = v;
     else if (v > group.hi) group.hi = v;
   }
+  if (!probeOk) return { probe: null, ordered: false };
   const list = [...groups.values()];
-  return [
-    ...range.within.map((_, i) => list.map((g) => g.values[i])),
-    list.map((g) => g.lo),
-    list.map((g) => g.hi),
-  ];
+  return {
+    probe: [
+      ...range.within.map((_, i) => list.map((g) => g.values[i])),
+      list.map((g) => g.lo),
+      list.map((g) => g.hi),
+    ],
+    ordered,
+  };
 }
 
 /**
@@ -220,10 +267,9 @@ async function copyIfAllNew<R>(
   s: Statements,
   spec: TableSpec<R>,
   rows: readonly R[],
+  params: unknown[][] | null,
 ): Promise<LoadCounts | null> {
-  if (!s.rangeProbe) return null;
-  const params = rangeParams(spec, rows);
-  if (!params) return null;
+  if (!s.rangeProbe || !params) return null;
   const { rows: probe } = await tx.query<{ taken: boolean }>(s.rangeProbe, params);
   if (probe[0]?.taken !== false) return null;
   try {
@@ -295,14 +341,15 @@ export async function upsertRows<R>(
   const copyThreshold = options.copyThreshold ?? 5000;
   const useCopy = method === 'copy' || (method === 'auto' && input.length >= copyThreshold);
   const s = statements(spec, q);
+  const scan = useCopy && spec.range ? scanKeys(spec, input) : undefined;
   return db.transaction(async (tx) => {
-    if (useCopy) {
+    if (scan) {
       // Duplicates inside `input` make the direct COPY collide and fall back, so no need to
       // deduplicate first on the fast path.
-      const direct = await copyIfAllNew(tx, s, spec, input);
+      const direct = await copyIfAllNew(tx, s, spec, input, scan.probe);
       if (direct) return direct;
     }
-    const rows = dedupeByKey(input, spec);
+    const rows = scan?.ordered ? input : dedupeByKey(input, spec);
     let inserted = 0;
     let updated = 0;
     if (useCopy) {

@@ -156,6 +156,15 @@ describeEachDb('Loader', (ctx) => {
       `SELECT close::text FROM ${ctx.q}.stock_prices_intraday`,
     );
     expect(rows[0]?.close).toBe(a!.high);
+    // A duplicate far apart in an otherwise ordered batch, against existing rows (staged path).
+    const [b, c, d] = intradayRows('DUP', 4).slice(1);
+    const again = await loader.loadIntraday([b!, c!, d!, { ...b!, close: b!.low }, a!]);
+    expect(again).toEqual({ inserted: 3, updated: 1, unchanged: 0 });
+    const stored = await ctx.db.query<{ close: string }>(
+      `SELECT close::text FROM ${ctx.q}.stock_prices_intraday WHERE ts = $1`,
+      [b!.ts],
+    );
+    expect(stored.rows[0]?.close).toBe(b!.low);
   });
 
   it('writes nothing of a batch that fails', async () => {
