@@ -41,6 +41,12 @@ export interface CallSpec<T> {
   csv?: boolean;
   /** Parses a data body; `body` is the already parsed JSON (undefined for CSV). */
   parse: (text: string, body: unknown) => T;
+  /**
+   * A fast path for the common, well-formed body: returns the result, or `null` to take the
+   * general path (`JSON.parse`, notice classification, `parse`). Must accept only bodies that are
+   * data (never a notice).
+   */
+  fast?: (text: string) => T | null;
 }
 
 /**
@@ -216,6 +222,10 @@ export class AlphaVantageClient {
   /** Turns an HTTP answer into data or a typed error (by body first: Alpha Vantage errors are 200s). */
   #interpret<T>(spec: CallSpec<T>, status: number, text: string): T {
     const ctx = { endpoint: spec.endpoint, ...(spec.symbol ? { symbol: spec.symbol } : {}) };
+    if (spec.fast && status === 200) {
+      const result = spec.fast(text);
+      if (result !== null) return result;
+    }
     const looksJson = text.trimStart().startsWith('{');
     let body: unknown;
     if (looksJson) {

@@ -20,7 +20,7 @@ import {
   parseOverview,
   parseSymbolSearch,
 } from './parse/reference';
-import { type BarKind, parseTimeSeries } from './parse/series';
+import { type BarKind, fastTimeSeries, parseTimeSeries } from './parse/series';
 import type { BudgetSnapshot } from './rate-limiter';
 import type {
   AdjustedPriceBar,
@@ -356,6 +356,9 @@ export class AlphaVantageExtractor {
         params,
         dataKey: seriesKey,
         parse: (t, b) => parseTimeSeries(t, spec, mode, b) as TimeSeries<T>,
+        ...(kind === 'plain'
+          ? { fast: (t: string) => fastTimeSeries(t, spec) as TimeSeries<T> | null }
+          : {}),
       },
       options,
     );

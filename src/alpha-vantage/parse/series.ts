@@ -23,6 +23,7 @@ import {
   stripPrefix,
 } from './common';
 import { findDuplicateKeys } from './duplicates';
+import { scanPlainSeries } from './fast-series';
 
 /**
  * TIME_SERIES_* parser. The envelope (`Meta Data`, the series key) is validated with valibot; the
@@ -221,4 +222,21 @@ export function parseTimeSeries(
     bars.push(bar as unknown as PriceBar | AdjustedPriceBar);
   }
   return { endpoint: spec.endpoint, meta, bars, malformed };
+}
+
+/**
+ * The fast path of {@link parseTimeSeries} for plain OHLCV series: the same result for a
+ * well-formed body, or `null` (then the general parser runs and explains what is wrong).
+ * @internal
+ */
+export function fastTimeSeries(text: string, spec: SeriesSpec): TimeSeries<PriceBar> | null {
+  if (spec.kind !== 'plain') return null;
+  const scanned = scanPlainSeries(text, spec.seriesKey, spec.intraday ? DATE_TIME_RE : DATE_RE);
+  if (!scanned) return null;
+  return {
+    endpoint: spec.endpoint,
+    meta: parseMeta(scanned.meta, spec),
+    bars: scanned.bars,
+    malformed: [],
+  };
 }

@@ -1,0 +1,194 @@
+import type { PriceBar } from '../types';
+
+/**
+ * A single-pass scanner for the common case: a well-formed OHLCV series body (TIME_SERIES_INTRADAY,
+ * TIME_SERIES_DAILY, WEEKLY, MONTHLY). A month of 1-min extended-hours bars is ~20k bars in ~4 MB
+ * of pretty-printed JSON; `JSON.parse` builds an object and six strings per bar before the checks
+ * even start, and was the largest single cost of a backfill. This reads the bars straight into
+ * their final objects and checks each value on the way.
+ *
+ * It accepts only what the general parser would accept unchanged — exact field labels in their
+ * usual order (`1. open` … `5. volume`), plain decimals, digit volumes, valid timestamps, strictly descending
+ * (newest-first) keys, nothing after the series — and returns `null` on anything else, so the
+ * caller falls back to `JSON.parse` and the general checks, which also produce the precise error
+ * or malformed-row report. The output is identical to the general parser's for every body it
+ * accepts.
+ * @internal
+ */
+
+const LABELS = ['"1. open"', '"2. high"', '"3. low"', '"4. close"', '"5. volume"'];
+const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+const QUOTE = 34; // "
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+const COLON = 58;
+const COMMA = 44;
+const MINUS = 45;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+
+/** Result of {@link scanPlainSeries}: the raw `Meta Data` object and the bars, newest first. */
+export interface ScannedSeries {
+  /** `Meta Data` as parsed JSON (validated by the caller). */
+  meta: unknown;
+  /** Bars in body order. */
+  bars: PriceBar[];
+}
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/** Plain decimal: `-?\d+(\.\d+)?` */
+function isDecimal(s: string, from: number, to: number): boolean {
+  let i = from;
+  if (i < to && s.charCodeAt(i) === MINUS) i++;
+  const intStart = i;
+  while (i < to) {
+    const c = s.charCodeAt(i);
+    if (c < ZERO || c > NINE) break;
+    i++;
+  }
+  if (i === intStart) return false;
+  if (i === to) return true;
+  if (s.charCodeAt(i) !== DOT) return false;
+  const fracStart = ++i;
+  while (i < to) {
+    const c = s.charCodeAt(i);
+    if (c < ZERO || c > NINE) return false;
+    i++;
+  }
+  return i > fracStart;
+}
+
+function isDigits(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < ZERO || c > NINE) return false;
+  }
+  return true;
+}
+
+/**
+ * Scans `text` for `"Meta Data"` followed by `seriesKey` holding OHLCV bars; `null` when the body
+ * is anything but that, exactly.
+ * @param timeRe - the series key format (date or date-time) the general parser enforces
+ */
+export function scanPlainSeries(
+  text: string,
+  seriesKey: string,
+  timeRe: RegExp,
+): ScannedSeries | null {
+  const n = text.length;
+  let i = 0;
+  const ws = () => {
+    while (i < n && isWs(text.charCodeAt(i))) i++;
+  };
+  /** Reads a string without escapes at `i` (which must be a quote); returns its end or -1. */
+  const str = (): number => {
+    if (text.charCodeAt(i) !== QUOTE) return -1;
+    for (let j = i + 1; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c === QUOTE) return j;
+      // An escape means the body is unusual: let the general parser deal with it.
+      if (c === BACKSLASH) return -1;
+    }
+    return -1;
+  };
+  const expect = (c: number): boolean => {
+    ws();
+    if (text.charCodeAt(i) !== c) return false;
+    i++;
+    return true;
+  };
+
+  // { "Meta Data": { … },
+  if (!expect(LBRACE)) return null;
+  ws();
+  if (!text.startsWith('"Meta Data"', i)) return null;
+  i += 11;
+  if (!expect(COLON)) return null;
+  ws();
+  const metaStart = i;
+  if (text.charCodeAt(i) !== LBRACE) return null;
+  // Meta Data is flat: strings only, no nested objects.
+  for (i++; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = str();
+      if (end === -1) return null;
+      i = end;
+    } else if (c === LBRACE) {
+      return null;
+    } else if (c === RBRACE) {
+      break;
+    }
+  }
+  if (i >= n) return null;
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text.slice(metaStart, i + 1));
+  } catch {
+    return null;
+  }
+  i++;
+  // , "Time Series (…)": {
+  if (!expect(COMMA)) return null;
+  ws();
+  const quotedKey = JSON.stringify(seriesKey);
+  if (!text.startsWith(quotedKey, i)) return null;
+  i += quotedKey.length;
+  if (!expect(COLON) || !expect(LBRACE)) return null;
+
+  const bars: PriceBar[] = [];
+  let previous: string | undefined;
+  ws();
+  if (text.charCodeAt(i) === RBRACE) return null; // empty series: the general path says why
+  for (;;) {
+    ws();
+    const keyEnd = str();
+    if (keyEnd === -1) return null;
+    const time = text.slice(i + 1, keyEnd);
+    if (!timeRe.test(time)) return null;
+    // Strictly newest first: no duplicates possible, and the order the general path keeps.
+    if (previous !== undefined && !(time < previous)) return null;
+    previous = time;
+    i = keyEnd + 1;
+    if (!expect(COLON) || !expect(LBRACE)) return null;
+    const bar = { time, open: '', high: '', low: '', close: '', volume: '' };
+    for (let f = 0; f < 5; f++) {
+      ws();
+      // The labels come in their canonical order; anything else takes the general path.
+      const label = LABELS[f] as string;
+      if (!text.startsWith(label, i)) return null;
+      const field = FIELDS[f] as keyof Omit<PriceBar, 'time'>;
+      i += label.length;
+      if (!expect(COLON)) return null;
+      ws();
+      const valueEnd = str();
+      if (valueEnd === -1) return null;
+      const ok =
+        field === 'volume' ? isDigits(text, i + 1, valueEnd) : isDecimal(text, i + 1, valueEnd);
+      if (!ok) return null;
+      bar[field] = text.slice(i + 1, valueEnd);
+      i = valueEnd + 1;
+      if (f < 4 && !expect(COMMA)) return null;
+    }
+    if (!expect(RBRACE)) return null;
+    bars.push(bar);
+    ws();
+    const c = text.charCodeAt(i);
+    i++;
+    if (c === COMMA) continue;
+    if (c === RBRACE) break;
+    return null;
+  }
+  // } and nothing else.
+  if (!expect(RBRACE)) return null;
+  ws();
+  return i === n ? { meta, bars } : null;
+}
