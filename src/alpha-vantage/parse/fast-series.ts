@@ -16,8 +16,21 @@ import type { PriceBar } from '../types';
  * @internal
  */
 
-const LABELS = ['"1. open"', '"2. high"', '"3. low"', '"4. close"', '"5. volume"'];
-const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+const DECIMAL = String.raw`(-?\d+(?:\.\d+)?)`;
+const field = (label: string, value: string) => String.raw`\s*"${label}"\s*:\s*"${value}"\s*`;
+/** One bar and the separator after it (`,` or the `}` closing the series). */
+const BAR_RE = new RegExp(
+  String.raw`\s*"([^"\\]*)"\s*:\s*\{` +
+    [
+      field('1\\. open', DECIMAL),
+      field('2\\. high', DECIMAL),
+      field('3\\. low', DECIMAL),
+      field('4\\. close', DECIMAL),
+      field('5\\. volume', String.raw`(\d+)`),
+    ].join(',') +
+    String.raw`\}\s*([,}])`,
+  'y',
+);
 
 const QUOTE = 34; // "
 const BACKSLASH = 92;
@@ -25,10 +38,6 @@ const LBRACE = 123;
 const RBRACE = 125;
 const COLON = 58;
 const COMMA = 44;
-const MINUS = 45;
-const DOT = 46;
-const ZERO = 48;
-const NINE = 57;
 
 /** Result of {@link scanPlainSeries}: the raw `Meta Data` object and the bars, newest first. */
 export interface ScannedSeries {
@@ -40,37 +49,6 @@ export interface ScannedSeries {
 
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
-}
-
-/** Plain decimal: `-?\d+(\.\d+)?` */
-function isDecimal(s: string, from: number, to: number): boolean {
-  let i = from;
-  if (i < to && s.charCodeAt(i) === MINUS) i++;
-  const intStart = i;
-  while (i < to) {
-    const c = s.charCodeAt(i);
-    if (c < ZERO || c > NINE) break;
-    i++;
-  }
-  if (i === intStart) return false;
-  if (i === to) return true;
-  if (s.charCodeAt(i) !== DOT) return false;
-  const fracStart = ++i;
-  while (i < to) {
-    const c = s.charCodeAt(i);
-    if (c < ZERO || c > NINE) return false;
-    i++;
-  }
-  return i > fracStart;
-}
-
-function isDigits(s: string, from: number, to: number): boolean {
-  if (to <= from) return false;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < ZERO || c > NINE) return false;
-  }
-  return true;
 }
 
 /**
@@ -148,45 +126,29 @@ export function scanPlainSeries(
   let previous: string | undefined;
   ws();
   if (text.charCodeAt(i) === RBRACE) return null; // empty series: the general path says why
+  // One sticky regular expression per bar: compiled to native code, it checks the layout, the
+  // labels and the number formats in one go.
+  const barRe = BAR_RE;
+  barRe.lastIndex = i;
   for (;;) {
-    ws();
-    const keyEnd = str();
-    if (keyEnd === -1) return null;
-    const time = text.slice(i + 1, keyEnd);
+    const m = barRe.exec(text);
+    if (m === null) return null;
+    const time = m[1] as string;
     if (!timeRe.test(time)) return null;
     // Strictly newest first: no duplicates possible, and the order the general path keeps.
     if (previous !== undefined && !(time < previous)) return null;
     previous = time;
-    i = keyEnd + 1;
-    if (!expect(COLON) || !expect(LBRACE)) return null;
-    const bar = { time, open: '', high: '', low: '', close: '', volume: '' };
-    for (let f = 0; f < 5; f++) {
-      ws();
-      // The labels come in their canonical order; anything else takes the general path.
-      const label = LABELS[f] as string;
-      if (!text.startsWith(label, i)) return null;
-      const field = FIELDS[f] as keyof Omit<PriceBar, 'time'>;
-      i += label.length;
-      if (!expect(COLON)) return null;
-      ws();
-      const valueEnd = str();
-      if (valueEnd === -1) return null;
-      const ok =
-        field === 'volume' ? isDigits(text, i + 1, valueEnd) : isDecimal(text, i + 1, valueEnd);
-      if (!ok) return null;
-      bar[field] = text.slice(i + 1, valueEnd);
-      i = valueEnd + 1;
-      if (f < 4 && !expect(COMMA)) return null;
-    }
-    if (!expect(RBRACE)) return null;
-    bars.push(bar);
-    ws();
-    const c = text.charCodeAt(i);
-    i++;
-    if (c === COMMA) continue;
-    if (c === RBRACE) break;
-    return null;
+    bars.push({
+      time,
+      open: m[2] as string,
+      high: m[3] as string,
+      low: m[4] as string,
+      close: m[5] as string,
+      volume: m[6] as string,
+    });
+    if (m[7] === '}') break;
   }
+  i = barRe.lastIndex;
   // } and nothing else.
   if (!expect(RBRACE)) return null;
   ws();
