@@ -18,7 +18,10 @@ import type { PriceBar } from '../types';
 
 const DECIMAL = String.raw`(-?\d+(?:\.\d+)?)`;
 const field = (label: string, value: string) => String.raw`\s*"${label}"\s*:\s*"${value}"\s*`;
-/** One bar and the separator after it (`,` or the `}` closing the series). */
+/**
+ * One bar and the separator after it (`,` or the `}` closing the series). Sticky (`y`): each scan
+ * sets `lastIndex` first and runs synchronously, so sharing the compiled expression is safe.
+ */
 const BAR_RE = new RegExp(
   String.raw`\s*"([^"\\]*)"\s*:\s*\{` +
     [
