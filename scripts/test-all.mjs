@@ -24,6 +24,14 @@ const steps = [
   ['docs (typedoc, warnings are errors)', 'npx', ['typedoc', '--logLevel', 'Warn']],
   ['package checks (publint, attw)', 'node', ['scripts/check-package.mjs']],
 ];
+// The benchmark must never rot: run it at tiny sizes (it needs a PostgreSQL server).
+if (process.env.DATABASE_URL) {
+  steps.push([
+    'benchmark smoke (npm run bench -- --quick)',
+    'node',
+    ['scripts/bench.mjs', '--quick'],
+  ]);
+}
 
 const started = Date.now();
 let passed = 0;
