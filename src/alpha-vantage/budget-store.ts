@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { utcMsToWallClock, wallClockToUtcMs } from '../time/zone';
 
+/** One day's request usage of an API key, as reported by {@link BudgetStore.usage}. */
+export interface BudgetUsage {
+  /** Requests taken from the day's budget so far. */
+  used: number;
+  /** True once Alpha Vantage itself said the day's quota is spent. */
+  exhausted: boolean;
+}
+
 /**
  * Where the daily request budget is counted. The extractor takes one unit per HTTP attempt before
  * sending it, so the count survives across extractor instances sharing a store — and, with
@@ -21,7 +29,7 @@ export interface BudgetStore {
   /** Records that Alpha Vantage itself said the day's quota is spent: no more takes that day. */
   markExhausted(keyHash: string, day: string): Promise<void>;
   /** The day's usage so far. */
-  usage(keyHash: string, day: string): Promise<{ used: number; exhausted: boolean }>;
+  usage(keyHash: string, day: string): Promise<BudgetUsage>;
 }
 
 /** A {@link BudgetStore} in process memory (the default): counts for the process's lifetime. */
@@ -42,7 +50,7 @@ export class MemoryBudgetStore implements BudgetStore {
   }
 
   /** {@inheritDoc BudgetStore.usage} */
-  async usage(keyHash: string, day: string): Promise<{ used: number; exhausted: boolean }> {
+  async usage(keyHash: string, day: string): Promise<BudgetUsage> {
     const entry = this.#days.get(`${keyHash} ${day}`);
     return entry ? { ...entry } : { used: 0, exhausted: false };
   }

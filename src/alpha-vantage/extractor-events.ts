@@ -6,26 +6,60 @@ import type { RateBudget } from './rate-limiter';
  */
 export type ExtractorEvents = {
   /** An HTTP attempt is about to be sent (after the rate limiter let it through). */
-  'request:start': { endpoint: string; symbol: string | undefined; attempt: number; url: string };
+  'request:start': {
+    /** The Alpha Vantage endpoint (`function` parameter). */
+    endpoint: string;
+    /** The requested symbol, if the endpoint takes one. */
+    symbol: string | undefined;
+    /** The attempt number, starting at 1. */
+    attempt: number;
+    /** The request URL, with the API key redacted. */
+    url: string;
+  };
   /** An HTTP attempt ended: `status` is 0 when no response arrived; `errorCode` when it failed. */
   'request:finish': {
+    /** The Alpha Vantage endpoint (`function` parameter). */
     endpoint: string;
+    /** The requested symbol, if the endpoint takes one. */
     symbol: string | undefined;
+    /** The attempt number, starting at 1. */
     attempt: number;
+    /** The HTTP status, or 0 when no response arrived. */
     status: number;
+    /** How long the attempt took, in milliseconds. */
     durationMs: number;
+    /** The error code when the attempt failed (a stock-etl code, or `UNKNOWN`). */
     errorCode?: string;
   };
   /** A failed attempt will be retried after `delayMs`. */
   'request:retry': {
+    /** The Alpha Vantage endpoint (`function` parameter). */
     endpoint: string;
+    /** The requested symbol, if the endpoint takes one. */
     symbol: string | undefined;
+    /** The number of the attempt that failed. */
     attempt: number;
+    /** Milliseconds to wait before the next attempt. */
     delayMs: number;
+    /** The stock-etl error code of the failed attempt. */
     errorCode: string;
   };
   /** A request waits for the rate limiter; `budget` says which limit. */
-  'rate:wait': { endpoint: string; waitMs: number; budget: RateBudget };
+  'rate:wait': {
+    /** The Alpha Vantage endpoint (`function` parameter). */
+    endpoint: string;
+    /** How long the request will wait, in milliseconds. */
+    waitMs: number;
+    /** Which rate limit makes it wait. */
+    budget: RateBudget;
+  };
   /** Alpha Vantage signalled a rate limit; the limiter slowed down to one request per `intervalMs`. */
-  'rate:limited': { endpoint: string; intervalMs: number; requestsPerMinute: number };
+  'rate:limited': {
+    /** The Alpha Vantage endpoint that was rate-limited. */
+    endpoint: string;
+    /** The adaptive minimum spacing between requests, in milliseconds. */
+    intervalMs: number;
+    /** The same spacing expressed as requests per minute. */
+    requestsPerMinute: number;
+  };
 };

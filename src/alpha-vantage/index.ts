@@ -4,6 +4,7 @@
  */
 export {
   type BudgetStore,
+  type BudgetUsage,
   budgetDay,
   budgetResetAt,
   hashApiKey,

@@ -1,6 +1,6 @@
 import type { Db } from '../db/types';
 import { ValidationError } from '../errors/validation-error';
-import type { BudgetStore } from './budget-store';
+import type { BudgetStore, BudgetUsage } from './budget-store';
 
 /** Options of {@link PostgresBudgetStore}. */
 export interface PostgresBudgetStoreOptions {
@@ -64,7 +64,7 @@ export class PostgresBudgetStore implements BudgetStore {
   }
 
   /** {@inheritDoc BudgetStore.usage} */
-  async usage(keyHash: string, day: string): Promise<{ used: number; exhausted: boolean }> {
+  async usage(keyHash: string, day: string): Promise<BudgetUsage> {
     const result = await this.#db.query<{ used: number; exhausted: boolean }>(
       `SELECT used, exhausted FROM ${this.#table} WHERE key_hash = $1 AND day = $2::date`,
       [keyHash, day],

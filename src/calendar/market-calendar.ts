@@ -153,7 +153,12 @@ export class MarketCalendar {
   }
 
   /** Full-day weekday closures of `year` — rules, one-offs and overrides — ascending. */
-  holidays(year: number): Array<{ date: string; name: string }> {
+  holidays(year: number): Array<{
+    /** The closed day, `YYYY-MM-DD`. */
+    date: string;
+    /** The holiday's or closure's name. */
+    name: string;
+  }> {
     const table = this.#year(checkYearArgument(year));
     return [...table.closures]
       .sort((a, b) => a[0] - b[0])

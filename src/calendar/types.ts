@@ -20,12 +20,24 @@ export interface MarketCalendarOptions {
    * Extra full-day closures (weekdays only), e.g. a closure announced after this release.
    * @default []
    */
-  closures?: ReadonlyArray<{ date: string; reason: string }>;
+  closures?: ReadonlyArray<{
+    /** The closed day, `YYYY-MM-DD`. */
+    date: string;
+    /** Why the market is closed. */
+    reason: string;
+  }>;
   /**
    * Extra early closes; `time` is `HH:MM` New York time, after 09:30 and before 16:00.
    * @default []
    */
-  earlyCloses?: ReadonlyArray<{ date: string; time: string; reason?: string }>;
+  earlyCloses?: ReadonlyArray<{
+    /** The day, `YYYY-MM-DD`. */
+    date: string;
+    /** The early closing time, `HH:MM` New York time. */
+    time: string;
+    /** Why the market closes early. */
+    reason?: string;
+  }>;
 }
 
 /** Which hours count as "open". */

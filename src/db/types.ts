@@ -38,7 +38,15 @@ export interface Db {
 /** Minimal structural type of a `pg.Client` / `pg.PoolClient`. */
 export interface PgClientLike {
   /** `client.query(text, values)`. */
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(
+    text: string,
+    values?: unknown[],
+  ): Promise<{
+    /** Rows returned. */
+    rows: unknown[];
+    /** Rows affected or returned; `null` for statements that report no count. */
+    rowCount: number | null;
+  }>;
   /** `client.query(copyStream)`, used for COPY. */
   query(stream: unknown): unknown;
 }
@@ -54,7 +62,15 @@ export interface PgPoolLike {
   /** Checks out a client. */
   connect(): Promise<PgPoolClientLike>;
   /** Runs a statement on any client. */
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(
+    text: string,
+    values?: unknown[],
+  ): Promise<{
+    /** Rows returned. */
+    rows: unknown[];
+    /** Rows affected or returned; `null` for statements that report no count. */
+    rowCount: number | null;
+  }>;
   /** Pool size counter (present on `pg.Pool`; used to tell a pool from a client). */
   readonly totalCount: number;
 }
@@ -66,7 +82,12 @@ export interface PgliteLike {
     text: string,
     params?: unknown[],
     options?: { blob?: Blob },
-  ): Promise<{ rows: R[]; affectedRows?: number }>;
+  ): Promise<{
+    /** Rows returned. */
+    rows: R[];
+    /** Rows affected by INSERT, UPDATE or DELETE. */
+    affectedRows?: number;
+  }>;
   /** Multi-statement text. */
   exec(text: string): Promise<unknown>;
 }

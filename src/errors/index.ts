@@ -33,6 +33,7 @@ export {
   isStockEtlError,
   StockEtlError,
   type StockEtlErrorCode,
+  type StockEtlErrorJSON,
   type StockEtlErrorOptions,
 } from './stock-etl-error';
 export { ValidationError } from './validation-error';

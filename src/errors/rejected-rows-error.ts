@@ -3,7 +3,12 @@ import { StockEtlError, type StockEtlErrorOptions } from './stock-etl-error';
 /** Rows failed validation while the reject policy is `'throw'`. Nothing of that batch was loaded. */
 export class RejectedRowsError extends StockEtlError {
   /** The rejected rows with their reasons. */
-  readonly rejects: readonly { reason: string; raw: unknown }[];
+  readonly rejects: readonly {
+    /** Why the row was rejected, e.g. `low 12.5 > open 12.0`. */
+    reason: string;
+    /** The raw values as received. */
+    raw: unknown;
+  }[];
   /**
    * @param message - summary
    * @param rejects - the rejected rows

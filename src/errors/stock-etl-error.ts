@@ -18,6 +18,16 @@ export interface StockEtlErrorOptions {
   cause?: unknown;
 }
 
+/** The plain JSON form of a stock-etl error, as returned by {@link StockEtlError.toJSON}. */
+export interface StockEtlErrorJSON {
+  /** The error class name, e.g. `RateLimitError`. */
+  name: string;
+  /** The stable machine-readable error code. */
+  code: StockEtlErrorCode;
+  /** The human-readable message (never contains the API key). */
+  message: string;
+}
+
 /**
  * Base class of every error stock-etl throws. Carries a stable string `code`.
  *
@@ -40,7 +50,7 @@ export class StockEtlError extends Error {
   }
 
   /** A plain JSON form (name, code, message) for logs and job records. */
-  toJSON(): { name: string; code: StockEtlErrorCode; message: string } {
+  toJSON(): StockEtlErrorJSON {
     return { name: this.name, code: this.code, message: this.message };
   }
 }

@@ -42,5 +42,10 @@ export interface TableSpec<R> {
    * The key as "equal columns + one ordered column" (e.g. symbol, interval + ts). Lets a large load
    * prove with one index probe that none of its keys exist yet and COPY straight into the table.
    */
-  range?: { within: readonly string[]; column: string };
+  range?: {
+    /** The key columns that must be equal (e.g. symbol, interval). */
+    within: readonly string[];
+    /** The ordered key column (e.g. ts). */
+    column: string;
+  };
 }

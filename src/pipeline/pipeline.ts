@@ -59,7 +59,14 @@ export interface PipelineOptions {
   /** Where to log. @default noopLogger */
   logger?: Logger;
   /** Loader tuning (method, batch size, COPY threshold). */
-  load?: { method?: LoadMethod; batchSize?: number; copyThreshold?: number };
+  load?: {
+    /** How rows reach PostgreSQL: `unnest`, `copy` or `auto`. @default 'auto' */
+    method?: LoadMethod;
+    /** Rows per unnest statement. @default 5000 */
+    batchSize?: number;
+    /** Rows from which `auto` uses COPY. @default 5000 */
+    copyThreshold?: number;
+  };
   /**
    * A `running` job whose heartbeat is older than this is taken for a crashed process and marked
    * failed (code `STALE`) when this pipeline starts its first job.

@@ -35,20 +35,40 @@ export interface StatusReport {
   /** Installed schema version (highest applied migration). */
   schemaVersion: number;
   /** Jobs started in the last 24 hours, by status. */
-  jobs24h: { running: number; success: number; failed: number };
+  jobs24h: {
+    /** Jobs still running. */
+    running: number;
+    /** Jobs that succeeded. */
+    success: number;
+    /** Jobs that failed. */
+    failed: number;
+  };
   /** The most recent failed jobs (at most 10) of the last 24 hours. */
   recentFailures: {
+    /** The job's id in `etl_job_logs`. */
     id: number;
+    /** The job's symbol, `null` for jobs without one. */
     symbol: string | null;
+    /** The job's dataset, e.g. `daily`. */
     dataset: string;
+    /** When the job started. */
     startedAt: Date;
+    /** The error code the job failed with, if recorded. */
     errorCode: string | null;
+    /** The error message the job failed with, if recorded. */
     errorMessage: string | null;
   }[];
   /** Per (symbol, dataset) freshness, newest first. */
   freshness: FreshnessEntry[];
   /** Row count (planner estimate for large tables) and size per table. */
-  tables: { table: string; rows: number; bytes: number }[];
+  tables: {
+    /** The table name (without schema). */
+    table: string;
+    /** Row count: exact below 100 000 rows, else the planner's estimate. */
+    rows: number;
+    /** Total size on disk in bytes, including indexes and TOAST. */
+    bytes: number;
+  }[];
 }
 
 const TABLES = [
@@ -160,7 +180,14 @@ async function tableSizes(
 /** Anything with a `budget()` method, like {@link AlphaVantageExtractor}. */
 export interface BudgetSource {
   /** The API budget of the day. */
-  budget(): Promise<{ perDay: number | null; usedToday: number; remainingToday: number | null }>;
+  budget(): Promise<{
+    /** The daily limit, or `null` when there is none. */
+    perDay: number | null;
+    /** Requests spent in the current budget day. */
+    usedToday: number;
+    /** Requests left today, or `null` without a daily limit. */
+    remainingToday: number | null;
+  }>;
 }
 
 /** Options of {@link healthCheck}. */

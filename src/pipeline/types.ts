@@ -54,7 +54,10 @@ export interface BatchResult {
   /** Jobs that failed. */
   failed: number;
   /** Sums over all jobs. */
-  totals: JobCounts & { apiCalls: number };
+  totals: JobCounts & {
+    /** HTTP requests made by all jobs, retries included. */
+    apiCalls: number;
+  };
   /** Wall time of the batch. */
   durationMs: number;
 }
@@ -104,13 +107,29 @@ export interface BackfillProgress {
 /** Events of a {@link Pipeline}, by name. */
 export interface PipelineEvents {
   /** A job started (its log row is written). */
-  'job:start': { jobId: number | null; symbol: string; dataset: Dataset };
+  'job:start': {
+    /** Id of the job's `etl_job_logs` row (null if it could not be written). */
+    jobId: number | null;
+    /** The symbol (normalised to upper case). */
+    symbol: string;
+    /** The dataset. */
+    dataset: Dataset;
+  };
   /** A job succeeded. */
   'job:finish': JobResult;
   /** A job failed. */
   'job:error': JobResult;
   /** Rows were rejected by validation. */
-  'rows:rejected': { symbol: string; dataset: Dataset; count: number; quarantined: boolean };
+  'rows:rejected': {
+    /** The job's symbol. */
+    symbol: string;
+    /** The job's dataset. */
+    dataset: Dataset;
+    /** How many rows were rejected. */
+    count: number;
+    /** True when the rows went to the quarantine table (policy `quarantine`). */
+    quarantined: boolean;
+  };
   /** A batch finished. */
   'batch:finish': BatchResult;
   /** A backfill month was loaded, skipped or failed. */
@@ -118,6 +137,9 @@ export interface PipelineEvents {
   /** A backfill finished. */
   'backfill:finish': BackfillResult;
   /** Stale `running` jobs of crashed processes were marked failed. */
-  'jobs:stale': { count: number };
+  'jobs:stale': {
+    /** How many jobs were marked failed. */
+    count: number;
+  };
   [name: string]: unknown;
 }

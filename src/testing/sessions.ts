@@ -8,10 +8,15 @@ import { addDays, dayNumber } from './format';
 export interface FakeCalendar {
   /** The session of a `YYYY-MM-DD` date, or `null` when the market is closed all day. */
   session(date: string): {
+    /** Regular-session open. */
     open: Date;
+    /** Regular-session close (the early-close time on early-close days). */
     close: Date;
+    /** Start of pre-market trading. */
     preOpen: Date;
+    /** End of post-market trading. */
     postClose: Date;
+    /** True when the regular session ends early. */
     earlyClose: boolean;
   } | null;
   /** Whether `date` has a session. */

@@ -70,7 +70,12 @@ export interface FaultSpec {
   /** What goes wrong. */
   kind: FaultKind;
   /** Only requests with this `function` and/or `symbol` (case-insensitive) trigger it; omitted = any request. */
-  match?: { function?: string; symbol?: string };
+  match?: {
+    /** The `function` query parameter to match, case-insensitive. */
+    function?: string;
+    /** The `symbol` query parameter to match, case-insensitive. */
+    symbol?: string;
+  };
   /**
    * How many matching requests it affects.
    * @default 1

@@ -159,7 +159,20 @@ export function isValidDate(year: number, month: number, day: number): boolean {
 export function utcMsToWallClock(
   zone: string,
   utcMs: number,
-): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+): {
+  /** Full year, e.g. 2024. */
+  year: number;
+  /** Month, 1–12. */
+  month: number;
+  /** Day of the month, 1–31. */
+  day: number;
+  /** Hour, 0–23. */
+  hour: number;
+  /** Minute, 0–59. */
+  minute: number;
+  /** Second, 0–59. */
+  second: number;
+} {
   const local = new Date(utcMs + zoneOffsetMinutes(zone, utcMs) * MINUTE_MS);
   return {
     year: local.getUTCFullYear(),
