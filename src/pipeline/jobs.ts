@@ -1,3 +1,5 @@
+import type { TimeSeries } from '../alpha-vantage/types';
+import type { Db } from '../db/types';
 import { throwIfAborted } from '../errors/aborted-error';
 import { readWatermark } from '../load/progress';
 import type { LoadCounts } from '../load/upsert';
@@ -60,6 +62,21 @@ export async function runDatasetJob(
   const now = ctx.clock.now();
   const interval = intradayInterval(dataset);
 
+  /** Writes a transformed response — rows, rejects, watermark — in one transaction. */
+  const load = async <R>(
+    t: TransformResult<R>,
+    extracted: number,
+    point: ((row: R) => string) | null,
+    write: (tx: Db) => Promise<LoadCounts>,
+    extra: Partial<JobOutcome> = {},
+  ): Promise<JobOutcome> => {
+    throwIfAborted(signal, 'job');
+    const last = point ? maxPoint(t.rows.map(point)) : null;
+    const counts = await commitRows(ctx, job, t.rejects, last, write);
+    return outcome(t, counts, extracted, extra);
+  };
+  const size = (series: TimeSeries<unknown>) => series.bars.length + series.malformed.length;
+
   if (dataset === 'daily' || dataset === 'daily_adjusted') {
     const wm = await readWatermark(ctx.db, ctx.q, symbol, dataset);
     const outputsize = forceOutputsize ?? dailyOutputsize(wm?.lastPoint ?? null, now, ctx.calendar);
@@ -68,15 +85,15 @@ export async function runDatasetJob(
       ? await ctx.extractor.dailyAdjusted(symbol, { ...call, outputsize })
       : await ctx.extractor.daily(symbol, { ...call, outputsize });
     const t = transformDaily(series, { symbol, dataset, policy });
-    throwIfAborted(signal, 'job');
-    const counts = await commitRows(
-      ctx,
-      job,
-      t.rejects,
-      maxPoint(t.rows.map((r) => r.tradeDate)),
+    return load(
+      t,
+      size(series),
+      (r) => r.tradeDate,
       (tx) => ctx.loader.loadDaily(t.rows, { adjusted, tx }),
+      {
+        outputsize,
+      },
     );
-    return outcome(t, counts, series.bars.length + series.malformed.length, { outputsize });
   }
 
   if (
@@ -95,15 +112,12 @@ export async function runDatasetJob(
         ? await ctx.extractor.monthlyAdjusted(symbol, call)
         : await ctx.extractor.monthly(symbol, call);
     const t = (weekly ? transformWeekly : transformMonthly)(series, { symbol, dataset, policy });
-    throwIfAborted(signal, 'job');
-    const counts = await commitRows(
-      ctx,
-      job,
-      t.rejects,
-      maxPoint(t.rows.map((r) => r.lastTradeDate)),
+    return load(
+      t,
+      size(series),
+      (r) => r.lastTradeDate,
       (tx) => ctx.loader.loadPeriod(weekly ? 'weekly' : 'monthly', t.rows, { adjusted, tx }),
     );
-    return outcome(t, counts, series.bars.length + series.malformed.length);
   }
 
   if (interval) {
@@ -125,50 +139,42 @@ export async function runDatasetJob(
       extendedHours,
     });
     const t = transformIntraday(series, { symbol, dataset, policy, interval, extendedHours });
-    throwIfAborted(signal, 'job');
-    const counts = await commitRows(ctx, job, t.rejects, maxPoint(t.rows.map((r) => r.ts)), (tx) =>
-      ctx.loader.loadIntraday(t.rows, { tx }),
+    return load(
+      t,
+      size(series),
+      (r) => r.ts,
+      (tx) => ctx.loader.loadIntraday(t.rows, { tx }),
+      {
+        outputsize,
+        warnings,
+      },
     );
-    return outcome(t, counts, series.bars.length + series.malformed.length, {
-      outputsize,
-      warnings,
-    });
   }
 
   if (dataset === 'quote') {
     const quote = await ctx.extractor.quote(symbol, call);
     const t = transformQuote(quote, { symbol, dataset, policy, observedAt: new Date(now) });
-    throwIfAborted(signal, 'job');
-    const counts = await commitRows(
-      ctx,
-      job,
-      t.rejects,
-      maxPoint(t.rows.map((r) => r.latestTradingDay)),
+    return load(
+      t,
+      1,
+      (r) => r.latestTradingDay,
       (tx) => ctx.loader.loadQuotes(t.rows, { tx }),
     );
-    return outcome(t, counts, 1);
   }
 
   if (dataset === 'overview') {
     const overview = await ctx.extractor.overview(symbol, call);
     const t = transformOverview(overview, { symbol, dataset, policy });
-    throwIfAborted(signal, 'job');
-    const counts = await commitRows(ctx, job, t.rejects, null, (tx) =>
-      ctx.loader.loadStocks(t.rows, { tx }),
-    );
-    return outcome(t, counts, 1);
+    return load(t, 1, null, (tx) => ctx.loader.loadStocks(t.rows, { tx }));
   }
 
   // dataset === 'index'
   const series = await ctx.extractor.indexData(symbol, { ...call, interval: 'daily' });
   const t = transformIndex(series, { symbol, dataset, policy });
-  throwIfAborted(signal, 'job');
-  const counts = await commitRows(
-    ctx,
-    job,
-    t.rejects,
-    maxPoint(t.rows.map((r) => r.tradeDate)),
+  return load(
+    t,
+    size(series),
+    (r) => r.tradeDate,
     (tx) => ctx.loader.loadIndexPrices(t.rows, { tx }),
   );
-  return outcome(t, counts, series.bars.length + series.malformed.length);
 }
