@@ -98,24 +98,54 @@ function pgResult<R>(result: { rows: unknown[]; rowCount: number | null }): Quer
   return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
 }
 
+/**
+ * One queue per connection. A single connection runs one transaction at a time, and a statement
+ * sent while another caller's transaction is open would run inside it; so every top-level
+ * operation on a connection waits for the previous one. Statements of a transaction (`tx`) run
+ * directly: the queue is already theirs.
+ */
+const connectionQueues = new WeakMap<object, { tail: Promise<unknown> }>();
+
+function serialized<T>(connection: object, fn: () => Promise<T>): Promise<T> {
+  let queue = connectionQueues.get(connection);
+  if (!queue) {
+    queue = { tail: Promise.resolve() };
+    connectionQueues.set(connection, queue);
+  }
+  const run = queue.tail.then(fn, fn);
+  queue.tail = run.catch(() => undefined);
+  return run;
+}
+
 function clientDb(client: PgClientLike, depth: number): Db {
+  // Top-level operations queue per connection; inside a transaction they run as they come.
+  const turn = <T>(fn: () => Promise<T>): Promise<T> =>
+    depth === 0 ? serialized(client, fn) : fn();
   const db: Db = brand({
     driver: 'pg' as const,
-    async query<R>(text: string, params?: readonly unknown[]) {
-      return pgResult<R>(await client.query(text, params as unknown[] | undefined));
+    query<R>(text: string, params?: readonly unknown[]) {
+      return turn(async () =>
+        pgResult<R>(await client.query(text, params as unknown[] | undefined)),
+      );
     },
-    async exec(text: string) {
-      await client.query(text);
+    exec(text: string) {
+      return turn(async () => {
+        await client.query(text);
+      });
     },
     transaction<T>(fn: (tx: Db) => Promise<T>) {
-      return runInTransaction((sql) => client.query(sql), depth, clientDb(client, depth + 1), fn);
+      return turn(() =>
+        runInTransaction((sql) => client.query(sql), depth, clientDb(client, depth + 1), fn),
+      );
     },
-    async copyFrom(copySql: string, chunks: Iterable<string> | AsyncIterable<string>) {
-      const stream = client.query(copyFromStream(copySql)) as NodeJS.WritableStream & {
-        rowCount?: number;
-      };
-      await pipeline(Readable.from(chunks, { objectMode: false }), stream);
-      return stream.rowCount ?? 0;
+    copyFrom(copySql: string, chunks: Iterable<string> | AsyncIterable<string>) {
+      return turn(async () => {
+        const stream = client.query(copyFromStream(copySql)) as NodeJS.WritableStream & {
+          rowCount?: number;
+        };
+        await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+        return stream.rowCount ?? 0;
+      });
     },
   });
   return db;
