@@ -1,5 +1,6 @@
 import type { TimeSeries } from '../alpha-vantage/types';
 import type { Db } from '../db/types';
+import { isPremiumEndpointError } from '../errors';
 import { throwIfAborted } from '../errors/aborted-error';
 import { readWatermark } from '../load/progress';
 import type { LoadCounts } from '../load/upsert';
@@ -44,6 +45,29 @@ function outcome<R>(
 }
 
 /**
+ * Fetches with `outputsize`; when `full` is refused as a premium feature for this key (Alpha
+ * Vantage has moved parameters and endpoints behind premium over the years, QUIRKS §9), fetches
+ * `compact` instead and says so in `warnings`: the newest 100 points still load. A caller who
+ * forced `full` gets the error.
+ */
+async function fetchWithCompactFallback<S>(
+  outputsize: 'compact' | 'full',
+  forced: boolean,
+  warnings: string[],
+  fetch: (outputsize: 'compact' | 'full') => Promise<S>,
+): Promise<{ series: S; outputsize: 'compact' | 'full' }> {
+  try {
+    return { series: await fetch(outputsize), outputsize };
+  } catch (error) {
+    if (outputsize !== 'full' || forced || !isPremiumEndpointError(error)) throw error;
+    warnings.push(
+      'outputsize=full is a premium feature for this API key: loaded the newest 100 points (compact) instead',
+    );
+    return { series: await fetch('compact'), outputsize: 'compact' };
+  }
+}
+
+/**
  * Runs one (symbol, dataset) job: reads the watermark, picks compact or full, extracts,
  * transforms, and loads rows + rejects + watermark in one transaction. @internal
  */
@@ -81,18 +105,24 @@ export async function runDatasetJob(
     const wm = await readWatermark(ctx.db, ctx.q, symbol, dataset);
     const outputsize = forceOutputsize ?? dailyOutputsize(wm?.lastPoint ?? null, now, ctx.calendar);
     const adjusted = dataset === 'daily_adjusted';
-    const series = adjusted
-      ? await ctx.extractor.dailyAdjusted(symbol, { ...call, outputsize })
-      : await ctx.extractor.daily(symbol, { ...call, outputsize });
+    const warnings: string[] = [];
+    const fetched = await fetchWithCompactFallback(
+      outputsize,
+      forceOutputsize !== undefined,
+      warnings,
+      (size) =>
+        adjusted
+          ? ctx.extractor.dailyAdjusted(symbol, { ...call, outputsize: size })
+          : ctx.extractor.daily(symbol, { ...call, outputsize: size }),
+    );
+    const series = fetched.series;
     const t = transformDaily(series, { symbol, dataset, policy });
     return load(
       t,
       size(series),
       (r) => r.tradeDate,
       (tx) => ctx.loader.loadDaily(t.rows, { adjusted, tx }),
-      {
-        outputsize,
-      },
+      { outputsize: fetched.outputsize, warnings },
     );
   }
 
@@ -132,12 +162,14 @@ export async function runDatasetJob(
         `stored ${dataset} data ends ${wm.lastPoint}, older than the ${FULL_INTRADAY_DAYS} days a full fetch covers: run backfillIntraday to fill the gap`,
       );
     }
-    const series = await ctx.extractor.intraday(symbol, {
-      ...call,
-      interval,
+    const fetched = await fetchWithCompactFallback(
       outputsize,
-      extendedHours,
-    });
+      forceOutputsize !== undefined,
+      warnings,
+      (size) =>
+        ctx.extractor.intraday(symbol, { ...call, interval, outputsize: size, extendedHours }),
+    );
+    const series = fetched.series;
     const t = transformIntraday(series, { symbol, dataset, policy, interval, extendedHours });
     return load(
       t,

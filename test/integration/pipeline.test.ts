@@ -314,6 +314,27 @@ describeEachDb('Pipeline end to end', (ctx) => {
     ]);
   });
 
+  it('falls back to compact when full history is premium for the key, and says so', async () => {
+    server.inject({ kind: 'premium', match: { function: 'TIME_SERIES_DAILY' } });
+    const result = await pipelineWith().run('IBM', 'daily');
+    expect(result).toMatchObject({
+      status: 'success',
+      outputsize: 'compact',
+      inserted: 100,
+      apiCalls: 2,
+    });
+    expect(result.warnings.join(' ')).toMatch(/premium feature for this API key/);
+    const log = await ctx.db.query<{ details: { warnings: string[] } }>(
+      `SELECT details FROM ${ctx.q}.etl_job_logs WHERE id = $1`,
+      [result.jobId],
+    );
+    expect(log.rows[0]?.details.warnings[0]).toMatch(/premium/);
+    // Asked for full explicitly: the caller gets the error.
+    server.inject({ kind: 'premium', match: { function: 'TIME_SERIES_DAILY' } });
+    const forced = await pipelineWith().run('MSFT', 'daily', { outputsize: 'full' });
+    expect(forced).toMatchObject({ status: 'failed', error: { code: 'PREMIUM_ENDPOINT' } });
+  });
+
   it('never writes the API key into job logs, even when the server echoes it', async () => {
     const key = 'SECRETKEY123456';
     server.inject({ kind: 'daily-limit' });
