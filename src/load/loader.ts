@@ -11,6 +11,7 @@ import type {
   StockRow,
 } from '../transform/rows';
 import { quarantineRows } from './progress';
+import { unchangedQuotes } from './quotes';
 import { deactivateStocks, upsertStocks } from './stocks';
 import { dailySpec, indexPriceSpec, intradaySpec, periodSpec, quoteSpec } from './tables';
 import { type LoadCounts, type LoadMethod, type UpsertOptions, upsertRows } from './upsert';
@@ -116,9 +117,21 @@ export class Loader {
     return upsertRows(options.tx ?? this.db, this.#q, intradaySpec, rows, this.#upsert);
   }
 
-  /** Quote snapshots into `stock_quotes`. */
-  loadQuotes(rows: readonly QuoteRow[], options: LoadCallOptions = {}): Promise<LoadCounts> {
-    return upsertRows(options.tx ?? this.db, this.#q, quoteSpec, rows, this.#upsert);
+  /**
+   * Quote snapshots into `stock_quotes`. With `skipUnchanged`, a quote equal to the latest stored
+   * one of its symbol (all values but the observation time) is not stored again and counts as
+   * `unchanged` — so polling or re-running an unchanged quote adds nothing.
+   */
+  async loadQuotes(
+    rows: readonly QuoteRow[],
+    options: LoadCallOptions & { skipUnchanged?: boolean } = {},
+  ): Promise<LoadCounts> {
+    const db = options.tx ?? this.db;
+    if (!options.skipUnchanged) return upsertRows(db, this.#q, quoteSpec, rows, this.#upsert);
+    const same = await unchangedQuotes(db, this.#q, rows);
+    const fresh = rows.filter((_, i) => !same.has(i));
+    const counts = await upsertRows(db, this.#q, quoteSpec, fresh, this.#upsert);
+    return { ...counts, unchanged: counts.unchanged + same.size };
   }
 
   /** Daily index levels into `market_index_prices` (the index is registered in `market_indices`). */

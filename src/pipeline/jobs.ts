@@ -190,7 +190,7 @@ export async function runDatasetJob(
       t,
       1,
       (r) => r.latestTradingDay,
-      (tx) => ctx.loader.loadQuotes(t.rows, { tx }),
+      (tx) => ctx.loader.loadQuotes(t.rows, { tx, skipUnchanged: true }),
     );
   }
 

@@ -359,6 +359,21 @@ describeEachDb('Pipeline end to end', (ctx) => {
               (SELECT count(*)::int FROM ${ctx.q}.market_indices WHERE symbol = 'SPX') AS i`,
     );
     expect(rows[0]).toEqual({ q: 1, s: 1, i: 1 });
+    // The same jobs again, a minute later (market closed: same quote, same data): nothing changes.
+    clock.set('2024-03-15T21:01:00Z');
+    const again = await pipeline.runBatch(['IBM'], ['quote', 'overview']);
+    const indexAgain = await pipeline.run('SPX', 'index');
+    for (const job of [...again.jobs, indexAgain]) {
+      expect(job, job.dataset).toMatchObject({ status: 'success', inserted: 0, updated: 0 });
+    }
+    expect(again.jobs[0]?.unchanged).toBe(1);
+    const quotes = await ctx.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${ctx.q}.stock_quotes`,
+    );
+    expect(quotes.rows[0]?.n).toBe(1);
+    // Next trading day the quote moved: a new observation is stored.
+    clock.set('2024-03-18T21:00:00Z');
+    expect(await pipeline.run('IBM', 'quote')).toMatchObject({ inserted: 1, unchanged: 0 });
   });
 
   it('marks stale running jobs of a crashed process as failed on start', async () => {
