@@ -20,6 +20,8 @@ export {
   Loader,
   type LoaderOptions,
   type LoadMethod,
+  PostgresBudgetStore,
+  type PostgresBudgetStoreOptions,
   type TableSpec,
   type UpsertOptions,
   upsertRows,

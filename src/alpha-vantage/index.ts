@@ -29,7 +29,6 @@ export {
   type RetryOptions,
 } from './options';
 export type { MalformedRowsMode } from './parse/series';
-export { PostgresBudgetStore, type PostgresBudgetStoreOptions } from './postgres-budget-store';
 export type { BudgetSnapshot, RateBudget, RateLimits } from './rate-limiter';
 export { REDACTED, redact, redactText } from './redact';
 export * from './types';

@@ -12,6 +12,7 @@ import { installSchema } from '../db/install';
 import type { DbHandle } from '../db/types';
 import { isValidationError } from '../errors';
 import { isStockEtlError } from '../errors/stock-etl-error';
+import { PostgresBudgetStore } from '../load/postgres-budget-store';
 import { type Dataset, getStatus, healthCheck, Pipeline } from '../pipeline';
 import { StreamingService } from '../streaming';
 import { type CliEnv, readEnv } from './env';
@@ -59,16 +60,31 @@ async function openDb(env: CliEnv): Promise<Opened> {
   return { db, close: () => db.close() };
 }
 
-function extractorFor(env: CliEnv, signal: AbortSignal): AlphaVantageExtractor {
+function requireApiKey(env: CliEnv): string {
   if (!env.apiKey) {
     throw new UsageError(
       'ALPHA_VANTAGE_API_KEY is not set (get a free key at https://www.alphavantage.co/support/#api-key)',
     );
   }
+  return env.apiKey;
+}
+
+/**
+ * The extractor of a CLI run. Its daily budget lives in the database (`api_usage`), so separate
+ * invocations — a cron job every hour, a backfill next to it — share one budget per key.
+ */
+function extractorFor(
+  env: CliEnv,
+  apiKey: string,
+  db: DbHandle,
+  schema: string | undefined,
+  signal: AbortSignal,
+): AlphaVantageExtractor {
   return new AlphaVantageExtractor({
-    apiKey: env.apiKey,
+    apiKey,
     plan: env.plan,
     signal,
+    budgetStore: new PostgresBudgetStore(db, { ...(schema ? { schema } : {}) }),
     ...(env.baseUrl ? { baseUrl: env.baseUrl } : {}),
   });
 }
@@ -132,11 +148,12 @@ async function execute(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
   if (!['init-db', 'run', 'backfill', 'status', 'health', 'stream'].includes(command)) {
     throw new UsageError(`unknown command "${command}" (see stock-etl --help)`);
   }
-  const extractor =
-    command === 'run' || command === 'backfill' || command === 'stream'
-      ? extractorFor(settings, controller.signal)
-      : undefined;
+  const needsKey = command === 'run' || command === 'backfill' || command === 'stream';
+  const apiKey = needsKey ? requireApiKey(settings) : settings.apiKey;
   const opened = await openDb(settings);
+  const extractor = apiKey
+    ? extractorFor(settings, apiKey, opened.db, schema, controller.signal)
+    : undefined;
   try {
     switch (command) {
       case 'init-db': {
@@ -156,7 +173,8 @@ async function execute(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
         return 0;
       }
       case 'health': {
-        const h = await healthCheck(opened.db, { schema });
+        // With a key, the check also reports the budget left today (shared through the database).
+        const h = await healthCheck(opened.db, { schema, ...(extractor ? { extractor } : {}) });
         console.log(values.json ? JSON.stringify(h, null, 2) : formatHealth(h));
         return h.ok ? 0 : 1;
       }

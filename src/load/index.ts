@@ -6,6 +6,7 @@ export {
   startJobLog,
 } from './job-log';
 export { type LoadCallOptions, Loader, type LoaderOptions } from './loader';
+export { PostgresBudgetStore, type PostgresBudgetStoreOptions } from './postgres-budget-store';
 export {
   advanceWatermark,
   completedMonths,

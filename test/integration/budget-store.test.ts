@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { hashApiKey } from '../../src/alpha-vantage/budget-store';
 import { AlphaVantageExtractor } from '../../src/alpha-vantage/extractor';
-import { PostgresBudgetStore } from '../../src/alpha-vantage/postgres-budget-store';
 import { ValidationError } from '../../src/errors';
+import { PostgresBudgetStore } from '../../src/load/postgres-budget-store';
 import { describeEachDb } from '../helpers/db';
 import { startScriptServer } from '../helpers/http-script-server';
 

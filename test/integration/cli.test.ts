@@ -163,9 +163,15 @@ for (const target of targets) {
         'schema',
         'jobs',
         'freshness',
+        'api-budget',
       ]);
       expect(r.code).toBe(report.ok ? 0 : 1);
       expect(report.checks.find((c: { name: string }) => c.name === 'schema').ok).toBe(true);
+      // The budget is kept in the database, so this new process sees the requests of the earlier
+      // `run`, `backfill` and `stream` invocations.
+      const budget = report.checks.find((c: { name: string }) => c.name === 'api-budget');
+      expect(budget.detail).toMatch(/no daily limit \((\d+) used today\)/);
+      expect(Number(/\((\d+) used/.exec(budget.detail)?.[1])).toBeGreaterThanOrEqual(7);
     });
   });
 }

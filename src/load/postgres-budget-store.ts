@@ -1,6 +1,7 @@
-import type { Db } from '../db/types';
-import { ValidationError } from '../errors/validation-error';
-import type { BudgetStore, BudgetUsage } from './budget-store';
+import type { BudgetStore, BudgetUsage } from '../alpha-vantage/budget-store';
+import { toDb } from '../db/adapters';
+import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
+import type { Db, DbHandle } from '../db/types';
 
 /** Options of {@link PostgresBudgetStore}. */
 export interface PostgresBudgetStoreOptions {
@@ -10,8 +11,6 @@ export interface PostgresBudgetStoreOptions {
    */
   schema?: string;
 }
-
-const IDENTIFIER_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * A {@link BudgetStore} in PostgreSQL (or PGlite): several processes sharing one API key share one
@@ -24,20 +23,13 @@ export class PostgresBudgetStore implements BudgetStore {
   readonly #table: string;
 
   /**
-   * @param db - a {@link Db} (wrap a pool/client/PGlite with the db module's `toDb`)
+   * @param db - a `pg.Pool`, `pg.Client` or PGlite instance (or a wrapped `Db`)
    * @param options - schema name
-   * @throws ValidationError when the schema name is not a plain lower-case identifier
+   * @throws ValidationError when the schema name is not a plain identifier
    */
-  constructor(db: Db, options: PostgresBudgetStoreOptions = {}) {
-    const schema = options.schema ?? 'stock_etl';
-    if (!IDENTIFIER_RE.test(schema)) {
-      throw new ValidationError(
-        `schema must be a lower-case SQL identifier (letters, digits, _), got ${JSON.stringify(schema)}`,
-        { field: 'options.schema' },
-      );
-    }
-    this.#db = db;
-    this.#table = `"${schema}".api_usage`;
+  constructor(db: DbHandle, options: PostgresBudgetStoreOptions = {}) {
+    this.#db = toDb(db);
+    this.#table = `${quoteSchema(options.schema ?? DEFAULT_SCHEMA, 'options.schema')}.api_usage`;
   }
 
   /** {@inheritDoc BudgetStore.take} */
