@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { utcMsToWallClock, wallClockToUtcMs } from '../time/zone';
+import { wallClockToUtcMs, zonedDate } from '../time/zone';
 
 /** One day's request usage of an API key, as reported by {@link BudgetStore.usage}. */
 export interface BudgetUsage {
@@ -80,8 +80,7 @@ export function hashApiKey(apiKey: string): string {
  * (midnight US/Eastern, the zone of all its data).
  */
 export function budgetDay(utcMs: number, zone: string): string {
-  const { year, month, day } = utcMsToWallClock(zone, utcMs);
-  return `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
+  return zonedDate(zone, utcMs);
 }
 
 /** The instant the budget day `day` ends (the next local midnight in `zone`). */
@@ -91,8 +90,4 @@ export function budgetResetAt(day: string, zone: string): Date {
   return new Date(
     wallClockToUtcMs(zone, next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()),
   );
-}
-
-function pad(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
 }

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/validation-error';
 import type { Listener } from '../events';
-import { NEW_YORK, utcMsToWallClock } from '../time/zone';
+import { NEW_YORK, zonedDate } from '../time/zone';
 import { AlphaVantageClient, type CallOptions, type CallSpec } from './client';
 import type {
   DailyOptions,
@@ -369,8 +369,7 @@ export class AlphaVantageExtractor {
   }
 
   #notFutureMonth(month: string): string {
-    const now = utcMsToWallClock(NEW_YORK, this.#client.o.clock.now());
-    const current = `${now.year}-${String(now.month).padStart(2, '0')}`;
+    const current = zonedDate(NEW_YORK, this.#client.o.clock.now()).slice(0, 7);
     if (month > current) {
       throw new ValidationError(`month ${month} is in the future (now ${current} in New York)`, {
         field: 'month',

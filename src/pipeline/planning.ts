@@ -1,7 +1,7 @@
 import type { IntradayInterval } from '../alpha-vantage/types';
 import type { MarketCalendar } from '../calendar';
 import { ValidationError } from '../errors/validation-error';
-import { NEW_YORK, utcMsToWallClock } from '../time/zone';
+import { NEW_YORK, zonedDate } from '../time/zone';
 
 /** Alpha Vantage's `compact` size: the newest 100 points. */
 export const COMPACT_POINTS = 100;
@@ -15,8 +15,7 @@ const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** The New York calendar date (`YYYY-MM-DD`) of an instant. */
 export function newYorkDate(utcMs: number): string {
-  const w = utcMsToWallClock(NEW_YORK, utcMs);
-  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  return zonedDate(NEW_YORK, utcMs);
 }
 
 /** The New York calendar month (`YYYY-MM`) of an instant. */

@@ -1,4 +1,4 @@
-import { NEW_YORK, utcMsToWallClock } from '../time/zone';
+import { NEW_YORK, utcMsToWallClock, zonedDate } from '../time/zone';
 import { addDays, dayNumber } from './format';
 
 /**
@@ -104,8 +104,7 @@ export class SessionIndex {
 
 /** Today's date in New York for a UTC instant. */
 export function etDate(utcMs: number): string {
-  const w = utcMsToWallClock(NEW_YORK, utcMs);
-  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  return zonedDate(NEW_YORK, utcMs);
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in New York for a UTC instant. */

@@ -184,5 +184,11 @@ export function utcMsToWallClock(
   };
 }
 
+/** The calendar date (`YYYY-MM-DD`) in `zone` of the instant `utcMs`. */
+export function zonedDate(zone: string, utcMs: number): string {
+  const { year, month, day } = utcMsToWallClock(zone, utcMs);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** The IANA zone of US equity data. Alpha Vantage calls it `US/Eastern` (a link to this one). */
 export const NEW_YORK = 'America/New_York';
