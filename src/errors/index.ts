@@ -30,6 +30,7 @@ export {
 export { RejectedRowsError } from './rejected-rows-error';
 export { SchemaError, type SchemaErrorReason } from './schema-error';
 export {
+  errorCodeOf,
   isStockEtlError,
   StockEtlError,
   type StockEtlErrorCode,

@@ -65,6 +65,16 @@ export function isStockEtlError(error: unknown): error is StockEtlError {
   );
 }
 
+/**
+ * The code to report for anything thrown: a stock-etl `code`, `DB_<sqlstate>` for a database
+ * driver error (pg and PGlite set a string `code`), else `INTERNAL`.
+ */
+export function errorCodeOf(error: unknown): string {
+  if (isStockEtlError(error)) return error.code;
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? `DB_${code}` : 'INTERNAL';
+}
+
 const ERROR_CODES: ReadonlySet<string> = new Set<StockEtlErrorCode>([
   'RATE_LIMITED',
   'DAILY_LIMIT',

@@ -1,7 +1,7 @@
 import type { MarketCalendar } from '../calendar';
 import type { Clock } from '../clock';
 import type { Db } from '../db/types';
-import { isStockEtlError } from '../errors/stock-etl-error';
+import { errorCodeOf } from '../errors/stock-etl-error';
 import type { TypedEmitter } from '../events';
 import type { Loader } from '../load/loader';
 import { advanceWatermark } from '../load/progress';
@@ -102,13 +102,8 @@ export function maxPoint(values: Iterable<string>): string | null {
 
 /** A job error from anything thrown; never carries more than code and message. @internal */
 export function toJobError(error: unknown): JobError {
-  if (isStockEtlError(error)) return { code: error.code, message: error.message };
-  if (error instanceof Error) {
-    const pgCode = (error as { code?: unknown }).code;
-    return {
-      code: typeof pgCode === 'string' ? `DB_${pgCode}` : 'INTERNAL',
-      message: error.message,
-    };
-  }
-  return { code: 'INTERNAL', message: String(error) };
+  return {
+    code: errorCodeOf(error),
+    message: error instanceof Error ? error.message : String(error),
+  };
 }

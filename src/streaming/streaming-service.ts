@@ -1,5 +1,5 @@
 import { AbortedError } from '../errors/aborted-error';
-import { isStockEtlError } from '../errors/stock-etl-error';
+import { errorCodeOf } from '../errors/stock-etl-error';
 import { ValidationError } from '../errors/validation-error';
 import { type Listener, TypedEmitter } from '../events';
 import { Loader } from '../load/loader';
@@ -9,13 +9,6 @@ import { type ResolvedStreamingOptions, resolveStreamingOptions } from './option
 import { Pacer } from './pacer';
 import { MAX_SLEEP_SLICE_MS } from './schedule';
 import type { StopReason, StreamingEvents, StreamingOptions, StreamingStats } from './types';
-
-/** `code` of an error for the `error` event: stock-etl code, `DB_<sqlstate>` or `INTERNAL`. */
-function errorCode(error: Error): string {
-  if (isStockEtlError(error)) return error.code;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `DB_${code}` : 'INTERNAL';
-}
 
 /**
  * Polls quotes for a set of symbols in near real time and stores them in `stock_quotes`.
@@ -269,7 +262,7 @@ export class StreamingService {
 
   #reportError(error: unknown, symbol: string | undefined, fatal: boolean): void {
     const err = error instanceof Error ? error : new Error(String(error));
-    const code = errorCode(err);
+    const code = errorCodeOf(err);
     this.#stats.errors++;
     const log = fatal ? this.#opts.logger.error : this.#opts.logger.warn;
     log.call(this.#opts.logger, 'streaming error', { code, symbol, message: err.message, fatal });
