@@ -4,11 +4,14 @@
  *
  * @packageDocumentation
  */
+
+// The same SHA-256 the library's budget stores key by, so recorded requests and `api_usage` rows match.
+export { hashApiKey } from '../alpha-vantage/budget-store';
 export { FAULT_KINDS } from './faults';
 export { DEFAULT_LISTING } from './listing';
 export { type FakeAlphaVantage, type FakeAlphaVantageOptions, PLAN_LIMITS } from './options';
 export { INDEX_CATALOG } from './profile';
-export { hashApiKey, startFakeAlphaVantage } from './server';
+export { startFakeAlphaVantage } from './server';
 export type { FakeCalendar } from './sessions';
 export type {
   FakeFaultOptions,

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { hashApiKey } from '../alpha-vantage/budget-store';
 import { MarketCalendar } from '../calendar';
 import { invalidCall, type Reply, type RequestContext } from './context';
 import { BODY_FAULTS, duplicateTimestamp, emptySeries, FaultPlan, malformNumber } from './faults';
@@ -26,11 +26,6 @@ import type {
   RequestFilter,
   RequestOutcome,
 } from './types';
-
-/** First 16 hex digits of SHA-256 of an API key: what `RecordedRequest.apiKeyHash` holds. */
-export function hashApiKey(apiKey: string): string {
-  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
-}
 
 /**
  * Starts a local HTTP server that behaves like Alpha Vantage (`GET /query?function=…`): real key

@@ -147,7 +147,7 @@ export interface RecordedRequest {
   params: Readonly<Record<string, string>>;
   /** Whether a non-empty `apikey` was sent. */
   hasApiKey: boolean;
-  /** First 16 hex digits of the key's SHA-256 (see `hashApiKey`), or `null` without a key. */
+  /** SHA-256 of the key in hex (see `hashApiKey`; the key itself is never kept), or `null` without a key. */
   apiKeyHash: string | null;
   /** How it was answered. */
   outcome: RequestOutcome;
