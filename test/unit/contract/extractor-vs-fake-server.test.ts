@@ -216,3 +216,18 @@ describe('the limiter keeps to the budget the server enforces', () => {
     expect(await ex.budget()).toMatchObject({ perDay: 2, usedToday: 2, remainingToday: 0 });
   });
 });
+
+describe('the README example "Testing your own wiring"', () => {
+  it('two injected 503s are retried with the default settings: three requests in all', async () => {
+    const readme = await startFakeAlphaVantage({ rateLimit: { perSecond: 5 } });
+    try {
+      const ex = new AlphaVantageExtractor({ apiKey: 'test', baseUrl: readme.url });
+      readme.inject({ kind: 'http-503', times: 2 });
+      const series = await ex.daily('IBM');
+      expect(series.bars.length).toBeGreaterThan(0);
+      expect(readme.requestCount({ function: 'TIME_SERIES_DAILY' })).toBe(3);
+    } finally {
+      await readme.close();
+    }
+  }, 20_000);
+});
