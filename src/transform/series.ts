@@ -33,6 +33,50 @@ function priceBarProblem(bar: PriceBar | AdjustedPriceBar): string | null {
   );
 }
 
+/** How one date-keyed series maps to rows (see {@link collectDated}). */
+interface DatedMapping<B, R> {
+  /** Why a bar is unusable, or `null`. */
+  problem: (bar: B) => string | null;
+  /** The row key of a valid bar (its date, or its period start). */
+  key: (bar: B & { time: string }) => string;
+  /** The reject reason for a second bar with the same key. */
+  duplicate: (bar: B & { time: string }, key: string, first: string) => string;
+  /** The row of a valid, first-of-its-key bar. */
+  row: (bar: B & { time: string }, key: string) => R;
+}
+
+/**
+ * The loop every date-keyed transform shares: validate each bar, keep the first bar of each key
+ * (newest first), reject the rest with a reason, add the extractor's malformed bars, apply the
+ * policy.
+ */
+function collectDated<B extends { time: string }, R>(
+  series: TimeSeries<B>,
+  ctx: TransformContext,
+  map: DatedMapping<B, R>,
+): TransformResult<R> {
+  const out = new ResultBuilder<R>(ctx.dataset, ctx.symbol, ctx.policy);
+  out.checkEchoedSymbol(series.meta?.symbol);
+  const firstOfKey = new Map<string, string>();
+  for (const bar of series.bars) {
+    const problem = map.problem(bar);
+    if (problem !== null) {
+      out.reject(typeof bar.time === 'string' ? bar.time : null, problem, bar);
+      continue;
+    }
+    const key = map.key(bar);
+    const first = firstOfKey.get(key);
+    if (first !== undefined) {
+      out.reject(bar.time, map.duplicate(bar, key, first), bar);
+      continue;
+    }
+    firstOfKey.set(key, bar.time);
+    out.rows.push(map.row(bar, key));
+  }
+  out.rejectMalformed(series.malformed);
+  return out.finish();
+}
+
 /**
  * Daily bars (TIME_SERIES_DAILY or TIME_SERIES_DAILY_ADJUSTED) → `stock_prices` rows keyed by
  * trading day. Adjusted bars keep the raw OHLCV and add adjusted close, dividend and split
@@ -44,36 +88,26 @@ export function transformDaily(
   series: TimeSeries<PriceBar | AdjustedPriceBar>,
   ctx: TransformContext,
 ): TransformResult<DailyPriceRow> {
-  const out = new ResultBuilder<DailyPriceRow>(ctx.dataset, ctx.symbol, ctx.policy);
-  out.checkEchoedSymbol(series.meta?.symbol);
-  const seen = new Set<string>();
-  for (const bar of series.bars) {
-    const problem = priceBarProblem(bar);
-    if (problem !== null) {
-      out.reject(typeof bar.time === 'string' ? bar.time : null, problem, bar);
-      continue;
-    }
-    if (seen.has(bar.time)) {
-      out.reject(bar.time, `duplicate trade date ${bar.time}`, bar);
-      continue;
-    }
-    seen.add(bar.time);
-    const adjusted = isAdjusted(bar);
-    out.rows.push({
-      symbol: ctx.symbol,
-      tradeDate: bar.time,
-      open: bar.open,
-      high: bar.high,
-      low: bar.low,
-      close: bar.close,
-      volume: bar.volume,
-      adjustedClose: adjusted ? bar.adjustedClose : null,
-      dividendAmount: adjusted ? bar.dividendAmount : null,
-      splitCoefficient: adjusted ? bar.splitCoefficient : null,
-    });
-  }
-  out.rejectMalformed(series.malformed);
-  return out.finish();
+  return collectDated(series, ctx, {
+    problem: priceBarProblem,
+    key: (bar) => bar.time,
+    duplicate: (bar) => `duplicate trade date ${bar.time}`,
+    row: (bar) => {
+      const adjusted = isAdjusted(bar);
+      return {
+        symbol: ctx.symbol,
+        tradeDate: bar.time,
+        open: bar.open,
+        high: bar.high,
+        low: bar.low,
+        close: bar.close,
+        volume: bar.volume,
+        adjustedClose: adjusted ? bar.adjustedClose : null,
+        dividendAmount: adjusted ? bar.dividendAmount : null,
+        splitCoefficient: adjusted ? bar.splitCoefficient : null,
+      };
+    },
+  });
 }
 
 /**
@@ -90,43 +124,28 @@ export function transformPeriod(
   period: Period,
   ctx: TransformContext,
 ): TransformResult<PeriodPriceRow> {
-  const out = new ResultBuilder<PeriodPriceRow>(ctx.dataset, ctx.symbol, ctx.policy);
-  out.checkEchoedSymbol(series.meta?.symbol);
   const startOf = period === 'week' ? weekStart : monthStart;
-  const seen = new Map<string, string>();
-  for (const bar of series.bars) {
-    const problem = priceBarProblem(bar);
-    if (problem !== null) {
-      out.reject(typeof bar.time === 'string' ? bar.time : null, problem, bar);
-      continue;
-    }
-    const periodStart = startOf(bar.time);
-    const earlier = seen.get(periodStart);
-    if (earlier !== undefined) {
-      out.reject(
-        bar.time,
-        `duplicate ${period} starting ${periodStart} (already have the bar of ${earlier})`,
-        bar,
-      );
-      continue;
-    }
-    seen.set(periodStart, bar.time);
-    const adjusted = isAdjusted(bar);
-    out.rows.push({
-      symbol: ctx.symbol,
-      periodStart,
-      lastTradeDate: bar.time,
-      open: bar.open,
-      high: bar.high,
-      low: bar.low,
-      close: bar.close,
-      volume: bar.volume,
-      adjustedClose: adjusted ? bar.adjustedClose : null,
-      dividendAmount: adjusted ? bar.dividendAmount : null,
-    });
-  }
-  out.rejectMalformed(series.malformed);
-  return out.finish();
+  return collectDated(series, ctx, {
+    problem: priceBarProblem,
+    key: (bar) => startOf(bar.time),
+    duplicate: (_bar, periodStart, first) =>
+      `duplicate ${period} starting ${periodStart} (already have the bar of ${first})`,
+    row: (bar, periodStart) => {
+      const adjusted = isAdjusted(bar);
+      return {
+        symbol: ctx.symbol,
+        periodStart,
+        lastTradeDate: bar.time,
+        open: bar.open,
+        high: bar.high,
+        low: bar.low,
+        close: bar.close,
+        volume: bar.volume,
+        adjustedClose: adjusted ? bar.adjustedClose : null,
+        dividendAmount: adjusted ? bar.dividendAmount : null,
+      };
+    },
+  });
 }
 
 /**
@@ -165,32 +184,19 @@ export function transformIndex(
   series: TimeSeries<IndexBar>,
   ctx: TransformContext,
 ): TransformResult<IndexPriceRow> {
-  const out = new ResultBuilder<IndexPriceRow>(ctx.dataset, ctx.symbol, ctx.policy);
-  out.checkEchoedSymbol(series.meta?.symbol);
-  const seen = new Set<string>();
-  for (const bar of series.bars) {
+  return collectDated(series, ctx, {
     // Some index series omit volume altogether; treat a missing one like an explicit null.
-    const volume = bar.volume ?? null;
-    const problem = dateProblem(bar.time) ?? validateBar({ ...bar, volume });
-    if (problem !== null) {
-      out.reject(typeof bar.time === 'string' ? bar.time : null, problem, bar);
-      continue;
-    }
-    if (seen.has(bar.time)) {
-      out.reject(bar.time, `duplicate trade date ${bar.time}`, bar);
-      continue;
-    }
-    seen.add(bar.time);
-    out.rows.push({
+    problem: (bar) => dateProblem(bar.time) ?? validateBar({ ...bar, volume: bar.volume ?? null }),
+    key: (bar) => bar.time,
+    duplicate: (bar) => `duplicate trade date ${bar.time}`,
+    row: (bar) => ({
       symbol: ctx.symbol,
       tradeDate: bar.time,
       open: bar.open,
       high: bar.high,
       low: bar.low,
       close: bar.close,
-      volume,
-    });
-  }
-  out.rejectMalformed(series.malformed);
-  return out.finish();
+      volume: bar.volume ?? null,
+    }),
+  });
 }
