@@ -36,6 +36,7 @@ export {
   FIRST_INTRADAY_MONTH,
   MAX_KEYWORDS_LENGTH,
   MAX_SYMBOL_LENGTH,
+  normalizeSymbol,
   validateDate,
   validateKeywords,
   validateMonth,

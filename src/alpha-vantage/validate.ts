@@ -41,6 +41,19 @@ export function validateSymbol(symbol: unknown, field = 'symbol'): string {
   return symbol;
 }
 
+/**
+ * The symbol as stored: surrounding blanks trimmed, upper-cased, then validated like
+ * {@link validateSymbol}. Alpha Vantage answers `ibm` and `IBM` alike, and one symbol must map to
+ * one set of rows, so the pipeline and the streaming service key everything by this form.
+ * @throws ValidationError as {@link validateSymbol}
+ */
+export function normalizeSymbol(symbol: unknown, field = 'symbol'): string {
+  if (typeof symbol !== 'string') {
+    throw new ValidationError(`${field} must be a non-empty string`, { field });
+  }
+  return validateSymbol(symbol.trim().toUpperCase(), field);
+}
+
 /** First month Alpha Vantage serves intraday history for (documented: "since 2000-01"). */
 export const FIRST_INTRADAY_MONTH = '2000-01';
 

@@ -1,5 +1,5 @@
 import type { IntradayInterval } from '../alpha-vantage/types';
-import { validateSymbol } from '../alpha-vantage/validate';
+import { normalizeSymbol } from '../alpha-vantage/validate';
 import { MarketCalendar } from '../calendar';
 import { type Clock, systemClock } from '../clock';
 import { toDb } from '../db/adapters';
@@ -312,14 +312,6 @@ export class Pipeline {
     }
     return runJob(this.#ctx, normalized, dataset, options);
   }
-}
-
-/**
- * Validates a symbol and upper-cases it: Alpha Vantage answers `ibm` and `IBM` alike, and one
- * symbol must map to one set of rows.
- */
-function normalizeSymbol(symbol: string): string {
-  return validateSymbol(symbol).toUpperCase();
 }
 
 function positiveInt(value: number, field: string): number {

@@ -1,4 +1,4 @@
-import { validateSymbol } from '../alpha-vantage/validate';
+import { normalizeSymbol } from '../alpha-vantage/validate';
 import { MarketCalendar } from '../calendar';
 import { type Clock, systemClock } from '../clock';
 import { toDb } from '../db/adapters';
@@ -64,8 +64,7 @@ export function normalizeSymbols(symbols: unknown): string[] {
   const out = new Set<string>();
   symbols.forEach((s, i) => {
     const field = `options.symbols[${i}]`;
-    if (typeof s !== 'string') throw new ValidationError(`${field} must be a string`, { field });
-    out.add(validateSymbol(s.trim().toUpperCase(), field));
+    out.add(normalizeSymbol(s, field));
   });
   if (out.size > MAX_STREAM_SYMBOLS) {
     fail('symbols', `may hold at most ${MAX_STREAM_SYMBOLS} distinct symbols, got ${out.size}`);

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { AlphaVantageExtractor } from '../../../src/alpha-vantage/extractor';
 import { planLimits } from '../../../src/alpha-vantage/options';
 import { redact, redactText } from '../../../src/alpha-vantage/redact';
-import { validateMonth, validateSymbol } from '../../../src/alpha-vantage/validate';
+import {
+  normalizeSymbol,
+  validateMonth,
+  validateSymbol,
+} from '../../../src/alpha-vantage/validate';
 import { ValidationError } from '../../../src/errors';
 
 describe('validateSymbol', () => {
@@ -120,5 +124,17 @@ describe('redact', () => {
     const out = redact(a, [KEY]);
     expect(out.key).toBe('***');
     expect(out.n).toBe(1);
+  });
+});
+
+describe('normalizeSymbol', () => {
+  it('trims, upper-cases and validates', () => {
+    expect(normalizeSymbol(' brk-b ')).toBe('BRK-B');
+    expect(normalizeSymbol('tsco.lon')).toBe('TSCO.LON');
+    expect(() => normalizeSymbol('ibm; drop')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION' }),
+    );
+    expect(() => normalizeSymbol(42)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    expect(() => normalizeSymbol('   ')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
   });
 });
