@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Turns sql/000001_*.sql ... into src/db/migrations.generated.ts so the bundle never reads files
 // at run time. Validates the numbering (contiguous from 1, no duplicates) at build time.
-// A migration whose first line contains `-- breaking` is marked breaking: a database that has it
+// A migration whose first line is exactly `-- breaking` (see migration-marker.mjs) is marked breaking: a database that has it
 // applied and an older package that does not know it refuses to run.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isBreakingMigration } from './migration-marker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sqlDir = join(root, 'sql');
@@ -23,7 +24,7 @@ const migrations = files.map((file, index) => {
   const text = readFileSync(join(sqlDir, file), 'utf8').replace(/\r\n/g, '\n');
   if (!text.includes(':SCHEMA.'))
     throw new Error(`sql/${file}: does not use the :SCHEMA placeholder`);
-  const breaking = /^--.*\bbreaking\b/i.test(text.split('\n', 1)[0] ?? '');
+  const breaking = isBreakingMigration(text);
   const checksum = createHash('sha256').update(text).digest('hex');
   return { id, name: match[2], checksum, breaking, sql: text };
 });

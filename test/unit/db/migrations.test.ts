@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isBreakingMigration } from '../../../scripts/migration-marker.mjs';
 import { quoteSchema } from '../../../src/db/identifier';
 import { checkAppliedMigrations, getInstallSql, SCHEMA_VERSION } from '../../../src/db/install';
 import { MIGRATIONS } from '../../../src/db/migrations.generated';
@@ -21,6 +22,18 @@ describe('migrations', () => {
       expect(m.checksum).toBe(createHash('sha256').update(text).digest('hex'));
     }
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('marks a migration breaking only by the exact first-line marker', () => {
+    const breaking = (text: string): boolean => isBreakingMigration(text);
+    expect(breaking('-- breaking\nALTER TABLE :SCHEMA.x DROP COLUMN y;')).toBe(true);
+    expect(breaking('-- breaking: drops stocks.overview\n')).toBe(true);
+    expect(breaking('-- breaking\r\nSELECT 1;')).toBe(true);
+    expect(breaking('-- non-breaking: adds a column\n')).toBe(false);
+    expect(breaking('-- this is not breaking\n')).toBe(false);
+    expect(breaking('-- Breaking\n')).toBe(false);
+    expect(breaking('SELECT 1; -- breaking\n')).toBe(false);
+    expect(breaking('-- adds a column\n-- breaking\n')).toBe(false);
   });
 
   it('every statement is schema-qualified through the placeholder', () => {
