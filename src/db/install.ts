@@ -1,4 +1,5 @@
 import { throwIfAborted } from '../errors/aborted-error';
+import { sqlstateOf } from '../errors/database-error';
 import { SchemaError } from '../errors/schema-error';
 import { ValidationError } from '../errors/validation-error';
 import { toDb } from './adapters';
@@ -73,7 +74,7 @@ export async function installSchema(
       installInTransaction(tx, schema, quoted, lockTimeoutMs, signal),
     );
   } catch (error) {
-    if ((error as { code?: unknown }).code === '55P03') {
+    if (sqlstateOf(error) === '55P03') {
       throw new SchemaError(
         'lock-timeout',
         `Timed out after ${lockTimeoutMs} ms waiting for the install lock on schema "${schema}"`,
