@@ -17,4 +17,5 @@ export type {
   PgPoolClientLike,
   PgPoolLike,
   QueryResult,
+  TransactionOptions,
 } from './types';
