@@ -1,4 +1,9 @@
 export { toDb } from './adapters';
+export {
+  DATA_DIR_LOCK_FILE,
+  type DataDirLockHolder,
+  type DataDirLockWait,
+} from './data-dir-lock';
 export { createEmbeddedDb, type EmbeddedDbOptions } from './embedded';
 export { DEFAULT_SCHEMA, quoteSchema } from './identifier';
 export {
