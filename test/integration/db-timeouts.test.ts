@@ -254,6 +254,45 @@ describe.runIf(process.env.DATABASE_URL)('database timeouts and abort [pg]', () 
     expect(rows[0].s).toBe('0');
   });
 
+  it('installSchema: an abort cancels the wait for another install', async () => {
+    const other = await admin.connect();
+    const fresh = uniqueSchema('install_abort');
+    // The install's own advisory lock, held by "another process".
+    await other.query(
+      `SELECT pg_advisory_lock(('x' || substr(md5(current_database() || '.' || $1::text), 1, 16))::bit(64)::bigint)`,
+      [fresh],
+    );
+    try {
+      const controller = new AbortController();
+      const install = installSchema(pool, { schema: fresh, signal: controller.signal });
+      for (let i = 0; i < 500; i++) {
+        const { rowCount } = await admin.query(
+          `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+          [app],
+        );
+        if (rowCount) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      controller.abort(new Error('stop'));
+      const error = await settlesWithin(
+        install.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+        10_000,
+        'the aborted install',
+      );
+      expect(error).toMatchObject({ code: 'ABORTED' });
+    } finally {
+      await other.query('SELECT pg_advisory_unlock_all()');
+      other.release();
+    }
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+      fresh,
+    ]);
+    expect(rowCount).toBe(0);
+  });
+
   for (const handle of ['pool', 'client'] as const) {
     it(`an abort cancels the statement in flight on a ${handle}, and the handle stays usable`, async () => {
       const client = new pg.Client({
