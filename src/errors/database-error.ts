@@ -7,7 +7,8 @@ export interface DatabaseErrorOptions extends StockEtlErrorOptions {
   sqlstate: string;
   /**
    * Whether running the same work again right away can succeed.
-   * @default what {@link isTransientSqlstate} says about `sqlstate`
+   * @default true for a lost connection (`08xxx`, `57P01`–`57P03`, `57P05`, `25P03`), a
+   *   serialization failure (`40001`) and a deadlock (`40P01`); false otherwise
    */
   retryable?: boolean;
 }
