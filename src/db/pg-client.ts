@@ -14,6 +14,7 @@ import {
   type PgConnection,
   unwatch,
   watch,
+  withinTransaction,
 } from './pg-connection';
 import { brand, runInTransaction, whenAborted } from './transaction';
 import type { Db, PgClientLike, PgPoolClientLike, PgPoolLike, QueryResult } from './types';
@@ -58,7 +59,8 @@ function connectionDb(conn: PgConnection, depth: number): Db {
         if (conn.shared && inTransaction(conn)) throw hostTransactionError();
         const stop = whenAborted(options.signal, () => cancelStatement(conn));
         try {
-          return await runInTransaction(run, 0, inner, fn, options);
+          const body = (tx: Db) => withinTransaction(conn, () => fn(tx));
+          return await runInTransaction(run, 0, inner, body, options);
         } finally {
           stop();
           await leaveTransaction(conn, run);

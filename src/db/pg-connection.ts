@@ -3,6 +3,7 @@
  * the queue of its operations, the error listener it holds while it works, whether the connection
  * is lost, and — for a client the host shares with us — the hold on the host's statements.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DatabaseError, isConnectionLostSqlstate, toDatabaseError } from '../errors/database-error';
 import { sendCancelRequest } from './cancel';
 import type { PgClientLike } from './types';
@@ -167,10 +168,29 @@ export function inTransaction(conn: PgConnection): boolean {
   return status === 'T' || status === 'E';
 }
 
+/** The library transaction (if any) whose callback the current code runs in. */
+const insideTransaction = new AsyncLocalStorage<{ conn: PgConnection; open: boolean }>();
+
+/**
+ * Runs a top-level transaction's callback so that code it calls — the host's own, e.g. a
+ * `client.query` written inside `db.transaction(async (tx) => …)` — is known to belong to it.
+ * @internal
+ */
+export async function withinTransaction<T>(conn: PgConnection, fn: () => Promise<T>): Promise<T> {
+  const marker = { conn, open: true };
+  try {
+    return await insideTransaction.run(marker, fn);
+  } finally {
+    marker.open = false; // a task it started and that outlives it is outside again
+  }
+}
+
 /**
  * While the library works on a client the host shares with it, the host's own statements wait
  * until that work is done instead of running inside the library's transaction (and being rolled
- * back with it). Installed as an own `query` property of the client, removed when idle.
+ * back with it). Statements sent from inside a transaction's own callback are part of it and go
+ * straight through (holding them would deadlock). Installed as an own `query` property of the
+ * client, removed when idle.
  */
 function installHold(conn: PgConnection): void {
   const client = conn.client as unknown as Record<string, unknown>;
@@ -178,6 +198,10 @@ function installHold(conn: PgConnection): void {
   conn.driverQuery = original;
   conn.ownQuery = Object.getOwnPropertyDescriptor(client, 'query');
   const held = (...args: unknown[]): unknown => {
+    const here = insideTransaction.getStore();
+    if (here?.open && here.conn === conn) {
+      return (original as (...a: unknown[]) => unknown).apply(conn.client, args);
+    }
     const first = args[0] as { submit?: unknown; callback?: unknown } | undefined;
     const submittable = typeof first?.submit === 'function';
     if (submittable || args.some((a) => typeof a === 'function') || first?.callback) {

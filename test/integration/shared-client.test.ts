@@ -32,26 +32,36 @@ describe.runIf(process.env.DATABASE_URL)('a pg.Client shared with the host [pg]'
 
   it("the host's statements sent during the library's transaction survive its rollback", async () => {
     const db = toDb(client);
-    const host: Promise<unknown>[] = [];
-    const work = db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO ${q}.stocks (symbol) VALUES ('JOB')`);
-      // The host goes on with its own work on the same client meanwhile (not awaited here:
-      // the host is another task of the process).
-      for (let n = 1; n <= 20; n++)
-        host.push(client.query(`INSERT INTO ${q}.host_log VALUES ($1)`, [n]));
-      host.push(
+    // The host is another task of the process, going on with its own work on the same client;
+    // it starts sending while the library's transaction is open.
+    let go: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      go = resolve;
+    });
+    const host = (async () => {
+      await started;
+      const sent: Promise<unknown>[] = [];
+      for (let n = 1; n <= 20; n++) {
+        sent.push(client.query(`INSERT INTO ${q}.host_log VALUES ($1)`, [n]));
+      }
+      sent.push(
         new Promise((resolve, reject) =>
           client.query(`INSERT INTO ${q}.host_log VALUES (21)`, (err: Error | null) =>
             err ? reject(err) : resolve(undefined),
           ),
         ),
       );
+      return Promise.all(sent);
+    })();
+    const work = db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO ${q}.stocks (symbol) VALUES ('JOB')`);
+      go();
       await sleep(50);
       await tx.query(`INSERT INTO ${q}.stocks (symbol) VALUES ('JOB2')`);
       throw new Error('the job failed');
     });
     await expect(work).rejects.toThrow('the job failed');
-    await Promise.all(host); // every host INSERT returned OK …
+    await host; // every host INSERT returned OK …
     const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${q}.host_log`);
     expect(rows[0].n).toBe(21); // … and is there
     const stocks = await client.query(`SELECT count(*)::int AS n FROM ${q}.stocks`);
@@ -59,6 +69,24 @@ describe.runIf(process.env.DATABASE_URL)('a pg.Client shared with the host [pg]'
     // Nothing of the library stays on the client once it is idle.
     expect(Object.hasOwn(client, 'query')).toBe(false);
     expect(client.listenerCount('error')).toBe(0);
+  });
+
+  it("the host's statements written inside a library transaction's callback are part of it", async () => {
+    // Holding these would deadlock: the transaction waits for its callback, which waits for them.
+    const db = toDb(client);
+    const work = db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO ${q}.stocks (symbol) VALUES ('JOB')`);
+      await client.query(`INSERT INTO ${q}.host_log VALUES (1)`);
+      throw new Error('roll back both');
+    });
+    await expect(work).rejects.toThrow('roll back both');
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${q}.host_log`);
+    expect(rows[0].n).toBe(0);
+    await db.transaction(async () => {
+      await client.query(`INSERT INTO ${q}.host_log VALUES (2)`);
+    });
+    const after = await client.query(`SELECT array_agg(n) AS ns FROM ${q}.host_log`);
+    expect(after.rows[0].ns).toEqual([2]);
   });
 
   it('refuses to run inside a transaction the host left open, and leaves it alone', async () => {
