@@ -50,13 +50,34 @@ interface Opened {
   close: () => Promise<void>;
 }
 
-async function openDb(env: CliEnv): Promise<Opened> {
+/**
+ * How long a command waits while another stock-etl process uses the embedded database folder
+ * (an hourly `run` next to a long `backfill`): the embedded database serves one process at a time.
+ */
+const EMBEDDED_LOCK_WAIT_MS = 10 * 60_000;
+
+async function openDb(env: CliEnv, signal: AbortSignal): Promise<Opened> {
   if (env.databaseUrl) {
     const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: env.databaseUrl, max: 4 });
+    const pool = new pg.Pool({
+      connectionString: env.databaseUrl,
+      max: 4,
+      application_name: 'stock-etl',
+    });
+    // An idle connection the server drops (restart, idle timeout) is replaced by the pool; the
+    // operation that needed one reports its own error. Without a listener it would crash the CLI.
+    pool.on('error', () => {});
     return { db: pool, close: () => pool.end() };
   }
-  const db = await createEmbeddedDb({ dataDir: env.dataDir });
+  const db = await createEmbeddedDb({
+    dataDir: env.dataDir,
+    lockWaitMs: EMBEDDED_LOCK_WAIT_MS,
+    signal,
+    onLockWait: (w) =>
+      console.error(
+        `stock-etl: data folder ${w.dataDir} in use by PID ${w.holder.pid}; waiting (${Math.round(w.waitedMs / 1000)} s of at most ${w.timeoutMs / 1000} s)…`,
+      ),
+  });
   return { db, close: () => db.close() };
 }
 
@@ -150,7 +171,7 @@ async function execute(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
   }
   const needsKey = command === 'run' || command === 'backfill' || command === 'stream';
   const apiKey = needsKey ? requireApiKey(settings) : settings.apiKey;
-  const opened = await openDb(settings);
+  const opened = await openDb(settings, controller.signal);
   const extractor = apiKey
     ? extractorFor(settings, apiKey, opened.db, schema, controller.signal)
     : undefined;

@@ -1,4 +1,9 @@
 export { toDb } from './adapters';
+export {
+  DATA_DIR_LOCK_FILE,
+  type DataDirLockHolder,
+  type DataDirLockWait,
+} from './data-dir-lock';
 export { createEmbeddedDb, type EmbeddedDbOptions } from './embedded';
 export { DEFAULT_SCHEMA, quoteSchema } from './identifier';
 export {
@@ -9,6 +14,7 @@ export {
   SCHEMA_VERSION,
 } from './install';
 export type { Migration } from './migration';
+export { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './scoped-db';
 export type {
   Db,
   DbHandle,
@@ -17,4 +23,5 @@ export type {
   PgPoolClientLike,
   PgPoolLike,
   QueryResult,
+  TransactionOptions,
 } from './types';

@@ -1,4 +1,5 @@
 import { throwIfAborted } from '../errors/aborted-error';
+import { sqlstateOf } from '../errors/database-error';
 import { SchemaError } from '../errors/schema-error';
 import { ValidationError } from '../errors/validation-error';
 import { toDb } from './adapters';
@@ -14,7 +15,10 @@ export interface InstallSchemaOptions {
    * @default 'stock_etl'
    */
   schema?: string;
-  /** Aborts before the next migration; nothing of an aborted install is committed. */
+  /**
+   * Aborts the install: the statement in flight (a migration, or the wait for another process's
+   * install) is cancelled and nothing of it is committed.
+   */
   signal?: AbortSignal;
   /**
    * How long to wait for another process's install (or a conflicting lock) before failing.
@@ -69,11 +73,12 @@ export async function installSchema(
   throwIfAborted(signal, 'schema install');
   const handle = toDb(db);
   try {
-    return await handle.transaction((tx) =>
-      installInTransaction(tx, schema, quoted, lockTimeoutMs, signal),
-    );
+    return await handle.transaction((tx) => installInTransaction(tx, schema, quoted, signal), {
+      lockTimeoutMs,
+      signal,
+    });
   } catch (error) {
-    if ((error as { code?: unknown }).code === '55P03') {
+    if (sqlstateOf(error) === '55P03') {
       throw new SchemaError(
         'lock-timeout',
         `Timed out after ${lockTimeoutMs} ms waiting for the install lock on schema "${schema}"`,
@@ -88,10 +93,8 @@ async function installInTransaction(
   tx: Db,
   schema: string,
   quoted: string,
-  lockTimeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<InstallResult> {
-  await tx.exec(`SET LOCAL lock_timeout = ${lockTimeoutMs}`);
   // 64-bit key from database + schema, so two schemas (or databases) never block each other.
   await tx.query(
     `SELECT pg_advisory_xact_lock(('x' || substr(md5(current_database() || '.' || $1::text), 1, 16))::bit(64)::bigint)`,

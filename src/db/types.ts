@@ -12,6 +12,29 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+/**
+ * Settings of one transaction opened by {@link Db.transaction}. They apply to a top-level
+ * transaction; a nested call (a savepoint) runs under the settings of the transaction around it.
+ */
+export interface TransactionOptions {
+  /**
+   * `SET LOCAL statement_timeout`: the longest one statement may run, in milliseconds; `0` turns
+   * the limit off. Omitted: the session's own setting applies.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * `SET LOCAL lock_timeout`: the longest a statement waits for a lock another session holds, in
+   * milliseconds; `0` turns the limit off. Omitted: the session's own setting applies.
+   */
+  lockTimeoutMs?: number;
+  /**
+   * Abort: the statement in flight is cancelled (on a PostgreSQL server, with a protocol cancel
+   * request on a separate socket, so no pool slot is needed), and the transaction never commits
+   * once the signal has fired — it rolls back and throws `AbortedError`.
+   */
+  signal?: AbortSignal;
+}
+
 /** The internal database interface. */
 export interface Db {
   /** Which driver is behind it. */
@@ -25,9 +48,9 @@ export interface Db {
   exec(text: string): Promise<void>;
   /**
    * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. Nested calls use
-   * a SAVEPOINT.
+   * a SAVEPOINT. `options` (timeouts, abort) apply to a top-level transaction.
    */
-  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Db) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Streams text-format COPY data (`COPY … FROM STDIN`) and resolves to the number of rows copied.
    * `chunks` are pieces of COPY text (tab-separated columns, newline-terminated rows).

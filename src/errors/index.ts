@@ -8,6 +8,7 @@ import type {
   ResponseFormatError,
   UpstreamError,
 } from './api-errors';
+import type { DatabaseError } from './database-error';
 import type { RejectedRowsError } from './rejected-rows-error';
 import type { SchemaError } from './schema-error';
 import { isStockEtlError, type StockEtlErrorCode } from './stock-etl-error';
@@ -27,6 +28,7 @@ export {
   UpstreamError,
   type UpstreamErrorOptions,
 } from './api-errors';
+export { DatabaseError, type DatabaseErrorOptions } from './database-error';
 export { RejectedRowsError } from './rejected-rows-error';
 export { SchemaError, type SchemaErrorReason } from './schema-error';
 export {
@@ -65,3 +67,5 @@ export const isSchemaError = guard<SchemaError>('SCHEMA');
 export const isAbortedError = guard<AbortedError>('ABORTED');
 /** True for a {@link RejectedRowsError}. */
 export const isRejectedRowsError = guard<RejectedRowsError>('REJECTED_ROWS');
+/** True for a {@link DatabaseError}. */
+export const isDatabaseError = guard<DatabaseError>('DATABASE');

@@ -1,3 +1,5 @@
+import { driverSqlstate } from './sqlstate';
+
 /** Every error code stock-etl throws. Stable: safe to switch on. */
 export type StockEtlErrorCode =
   | 'RATE_LIMITED'
@@ -10,7 +12,8 @@ export type StockEtlErrorCode =
   | 'VALIDATION'
   | 'SCHEMA'
   | 'ABORTED'
-  | 'REJECTED_ROWS';
+  | 'REJECTED_ROWS'
+  | 'DATABASE';
 
 /** Options accepted by every stock-etl error constructor. */
 export interface StockEtlErrorOptions {
@@ -66,13 +69,13 @@ export function isStockEtlError(error: unknown): error is StockEtlError {
 }
 
 /**
- * The code to report for anything thrown: a stock-etl `code`, `DB_<sqlstate>` for a database
- * driver error (pg and PGlite set a string `code`), else `INTERNAL`.
+ * The code to report for anything thrown: a stock-etl `code`; `DATABASE` for a database driver
+ * error that reached here unwrapped (a SQLSTATE `code`, as pg and PGlite set, or pg's "Connection
+ * terminated" family), like the `DatabaseError` the adapters throw; else `INTERNAL`.
  */
 export function errorCodeOf(error: unknown): string {
   if (isStockEtlError(error)) return error.code;
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? `DB_${code}` : 'INTERNAL';
+  return driverSqlstate(error) === undefined ? 'INTERNAL' : 'DATABASE';
 }
 
 const ERROR_CODES: ReadonlySet<string> = new Set<StockEtlErrorCode>([
@@ -87,4 +90,5 @@ const ERROR_CODES: ReadonlySet<string> = new Set<StockEtlErrorCode>([
   'SCHEMA',
   'ABORTED',
   'REJECTED_ROWS',
+  'DATABASE',
 ]);

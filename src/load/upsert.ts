@@ -1,4 +1,5 @@
 import type { Db } from '../db/types';
+import { sqlstateOf } from '../errors/database-error';
 import { copyChunks } from './copy-text';
 import type { TableSpec } from './table-spec';
 
@@ -284,7 +285,7 @@ async function copyIfAllNew<R>(
     );
     return { inserted: copied || rows.length, updated: 0, unchanged: 0 };
   } catch (error) {
-    if ((error as { code?: unknown }).code === '23505') return null;
+    if (sqlstateOf(error) === '23505') return null; // unique_violation
     throw error;
   }
 }
@@ -313,7 +314,7 @@ async function mergeStaged(
       return { inserted, updated };
     });
   } catch (error) {
-    if ((error as { code?: unknown }).code !== '23505') throw error;
+    if (sqlstateOf(error) !== '23505') throw error;
     const { rows } = await tx.query<{ inserted: number; updated: number }>(s.mergeStage);
     return { inserted: rows[0]?.inserted ?? 0, updated: updated + (rows[0]?.updated ?? 0) };
   }

@@ -1,4 +1,5 @@
 import type { IntradayInterval } from '../alpha-vantage/types';
+import { scopeDb } from '../db/scoped-db';
 import { throwIfAborted } from '../errors/aborted-error';
 import {
   completedMonths,
@@ -173,7 +174,14 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
   ctx.events.emit('job:start', { jobId, symbol, dataset });
   let error: JobError | undefined;
   try {
-    await walkBackfill(ctx, plan, jobId, tally, months);
+    // The walk's statements are cancelled by the signal; the job log below is written without it.
+    await walkBackfill(
+      { ...ctx, db: scopeDb(ctx.db, { signal: plan.signal }) },
+      plan,
+      jobId,
+      tally,
+      months,
+    );
   } catch (e) {
     error = toJobError(e);
     ctx.logger.error('backfill failed', {

@@ -1,3 +1,5 @@
+import { scopeDb } from '../db/scoped-db';
+import { isDatabaseError } from '../errors';
 import { throwIfAborted } from '../errors/aborted-error';
 import { finishJobLog, startJobLog } from '../load';
 import { newTally, type RunContext, toJobError } from './context';
@@ -47,14 +49,10 @@ export async function runJob(
   ctx.events.emit('job:start', { jobId, symbol, dataset });
   let result: JobResult;
   try {
-    const out = await runDatasetJob(
-      ctx,
-      symbol,
-      dataset,
-      jobId,
-      tally,
-      options.signal,
-      options.outputsize,
+    // The job's statements are cancelled by its signal; the job log below is written without it.
+    const jobCtx = { ...ctx, db: scopeDb(ctx.db, { signal: options.signal }) };
+    const out = await retryTransient(ctx, { symbol, dataset }, options.signal, () =>
+      runDatasetJob(jobCtx, symbol, dataset, jobId, tally, options.signal, options.outputsize),
     );
     result = {
       symbol,
@@ -105,4 +103,36 @@ export async function runJob(
   ).catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
   ctx.events.emit(result.status === 'success' ? 'job:finish' : 'job:error', result);
   return result;
+}
+
+/**
+ * Runs a job's work, and once more when it failed with a `DatabaseError` whose SQLSTATE says the
+ * same work can succeed right away (a lost connection, a serialization failure, a deadlock). A
+ * job commits in one transaction, so the failed attempt left nothing behind. The outcome says
+ * that it was retried. @internal
+ */
+export async function retryTransient<T extends { warnings: string[] }>(
+  ctx: RunContext,
+  job: { symbol: string; dataset: Dataset },
+  signal: AbortSignal | undefined,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!isDatabaseError(error) || !error.retryable || signal?.aborted) throw error;
+    ctx.logger.warn('transient database error; retrying the job once', {
+      ...job,
+      sqlstate: error.sqlstate,
+      message: error.message,
+    });
+    const out = await attempt();
+    return {
+      ...out,
+      warnings: [
+        ...out.warnings,
+        `retried once after a transient database error (SQLSTATE ${error.sqlstate}): ${error.message}`,
+      ],
+    };
+  }
 }

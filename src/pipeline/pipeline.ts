@@ -4,6 +4,12 @@ import { MarketCalendar } from '../calendar';
 import { type Clock, systemClock } from '../clock';
 import { toDb } from '../db/adapters';
 import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
+import {
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  resolveTimeout,
+  scopeDb,
+} from '../db/scoped-db';
 import type { Db, DbHandle } from '../db/types';
 import { ValidationError } from '../errors/validation-error';
 import { type Listener, TypedEmitter } from '../events';
@@ -73,11 +79,29 @@ export interface PipelineOptions {
    * @default 1800000 (30 minutes)
    */
   staleJobAfterMs?: number;
+  /**
+   * The longest one database statement of the pipeline may run, in milliseconds (`SET LOCAL
+   * statement_timeout` in every transaction it opens; `0` = no limit). A statement that runs
+   * longer fails its job with a `DatabaseError` (SQLSTATE `57014`) and commits nothing.
+   * @default DEFAULT_STATEMENT_TIMEOUT_MS (120000: 2 minutes)
+   */
+  statementTimeoutMs?: number;
+  /**
+   * The longest a statement of the pipeline waits for a lock another session holds (a migration,
+   * a `LOCK TABLE`, a forgotten transaction), in milliseconds (`SET LOCAL lock_timeout`; `0` = no
+   * limit). The job then fails with a `DatabaseError` (SQLSTATE `55P03`) and commits nothing.
+   * @default DEFAULT_LOCK_TIMEOUT_MS (30000: 30 seconds)
+   */
+  lockTimeoutMs?: number;
 }
 
 /** Per-call options of {@link Pipeline.run}. */
 export interface RunOptions {
-  /** Abort: the job stops before its next step, commits nothing half-done and is marked `ABORTED`. */
+  /**
+   * Abort: the job stops before its next step — a request in flight is cancelled, and so is a
+   * database statement in flight (even one waiting for a lock) — commits nothing after the abort
+   * and is marked `ABORTED`.
+   */
   signal?: AbortSignal;
   /** Force `compact` or `full` instead of deciding from the watermark. */
   outputsize?: 'compact' | 'full';
@@ -97,7 +121,10 @@ export interface BackfillOptions {
   from: string;
   /** Last month, `YYYY-MM`. @default the current month (New York time) */
   to?: string;
-  /** Abort between (or during) months; completed months stay committed. */
+  /**
+   * Abort between (or during) months: the request or database statement in flight is cancelled
+   * and the month in progress is not committed; completed months stay committed.
+   */
   signal?: AbortSignal;
   /** Called after every month (loaded or skipped). */
   onProgress?: (progress: BackfillProgress) => void;
@@ -150,7 +177,19 @@ export class Pipeline {
     this.schema = options.schema ?? DEFAULT_SCHEMA;
     const q = quoteSchema(this.schema, 'options.schema');
     const logger = options.logger ?? noopLogger;
-    const db: Db = toDb(options.db);
+    // Every statement the pipeline sends runs under these limits (see scopeDb).
+    const db: Db = scopeDb(toDb(options.db), {
+      statementTimeoutMs: resolveTimeout(
+        options.statementTimeoutMs,
+        DEFAULT_STATEMENT_TIMEOUT_MS,
+        'options.statementTimeoutMs',
+      ),
+      lockTimeoutMs: resolveTimeout(
+        options.lockTimeoutMs,
+        DEFAULT_LOCK_TIMEOUT_MS,
+        'options.lockTimeoutMs',
+      ),
+    });
     this.#ctx = {
       db,
       q,

@@ -117,12 +117,9 @@ export type StopReason = 'requested' | 'no-symbols' | 'fatal';
 
 /** Payload of the `error` event. */
 export interface StreamingErrorEvent {
-  /** The error: a `StockEtlError` from the extractor, or the database driver's error. */
+  /** The error: a `StockEtlError` — from the extractor, or a `DatabaseError` (with the SQLSTATE). */
   error: Error;
-  /**
-   * The error's `code`: a `StockEtlErrorCode`, `DB_<sqlstate>` for a database error, or
-   * `INTERNAL`.
-   */
+  /** The error's `code`: a `StockEtlErrorCode` (`DATABASE` for a database error), or `INTERNAL`. */
   code: string;
   /** The symbol concerned, when there is one. */
   symbol?: string;

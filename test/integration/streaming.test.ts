@@ -15,6 +15,7 @@ import {
   UpstreamError,
 } from '../../src/errors';
 import { AbortedError } from '../../src/errors/aborted-error';
+import { sqlstateOf } from '../../src/errors/database-error';
 import type { Logger } from '../../src/logger';
 import {
   type StreamingEvents,
@@ -444,7 +445,11 @@ describeEachDb('StreamingService', (ctx) => {
     await stream.stop();
     expect(failed.quotes).toBe(2);
     expect(ev.of('error').filter((e) => e.code === 'UPSTREAM')).toHaveLength(1);
-    expect(ev.of('error').some((e) => e.code === 'DB_42P01' && !e.fatal)).toBe(true);
+    expect(
+      ev
+        .of('error')
+        .some((e) => e.code === 'DATABASE' && sqlstateOf(e.error) === '42P01' && !e.fatal),
+    ).toBe(true);
     expect(ev.of('quote').some((q) => q.stored === false && q.changed)).toBe(true);
     expect(ev.of('stop')).toEqual([{ reason: 'requested' }]);
   });
