@@ -9,6 +9,7 @@ export {
   SCHEMA_VERSION,
 } from './install';
 export type { Migration } from './migration';
+export { installedSchemaVersion } from './schema-version';
 export type {
   Db,
   DbHandle,

@@ -6,6 +6,9 @@ import type { ScheduleBudgetCheck } from './types';
 /** Days looked ahead for the busiest day: two weeks hold two weekends and most holiday weeks. */
 export const BUDGET_LOOKAHEAD_DAYS = 14;
 
+/** Runs counted per job: a per-second job is over any budget long before this. */
+const MAX_RUNS_COUNTED = 5_000;
+
 /** What the key allows, as read from the budget source (all null when there is none). @internal */
 export interface KeyBudget {
   perDay: number | null;
@@ -28,7 +31,9 @@ export function checkScheduleBudget(
 ): ScheduleBudgetCheck {
   const until = new Date(from.getTime() + BUDGET_LOOKAHEAD_DAYS * 86_400_000);
   const days = new Map<string, Map<string, number>>();
-  for (const run of runsBetween(timings, from, until, calendar)) {
+  // Jobs that make no request (the health check) cannot change the answer: leave them out.
+  const costly = timings.filter((t) => (requestsPerRun.get(t.name) ?? 0) > 0);
+  for (const run of runsBetween(costly, from, until, calendar, MAX_RUNS_COUNTED)) {
     const day = zonedDate(timeZone, run.at.getTime());
     const perJob = days.get(day) ?? new Map<string, number>();
     perJob.set(run.job, (perJob.get(run.job) ?? 0) + 1);

@@ -1,4 +1,5 @@
 export { BUDGET_LOOKAHEAD_DAYS } from './budget';
+export { parseScheduleConfig, type ScheduleConfig, validateScheduleJobs } from './config';
 export {
   DEFAULT_JOB_NAMES,
   DEFAULT_SCHEDULE_JOBS,

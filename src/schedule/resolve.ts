@@ -19,10 +19,11 @@ export interface ResolvedJob {
  */
 export function resolveJobs(
   jobs: readonly ScheduleJob[],
-  options: ScheduleOptions,
+  options: Pick<ScheduleOptions, 'symbols' | 'pipeline' | 'db'>,
   calendar: MarketCalendar,
   timeZone: string,
   now: Date,
+  checkRunners = true,
 ): ResolvedJob[] {
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new ValidationError('a schedule needs at least one job', { field: 'jobs' });
@@ -74,14 +75,14 @@ export function resolveJobs(
           field: `${name}.symbols`,
         });
       }
-      if (!options.pipeline) {
+      if (checkRunners && !options.pipeline) {
         throw new ValidationError(`job "${name}" runs datasets: options.pipeline is required`, {
           field: 'options.pipeline',
         });
       }
       requestsPerRun = symbols.length * spec.datasets.length;
     } else if (spec.health) {
-      if (!options.db) {
+      if (checkRunners && !options.db) {
         throw new ValidationError(`job "${name}" is a health check: options.db is required`, {
           field: 'options.db',
         });

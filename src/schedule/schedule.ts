@@ -1,6 +1,6 @@
 import { MarketCalendar } from '../calendar';
 import { type Clock, systemClock } from '../clock';
-import { AbortedError } from '../errors/aborted-error';
+import { AbortedError, throwIfAborted } from '../errors/aborted-error';
 import { ValidationError } from '../errors/validation-error';
 import { type Listener, TypedEmitter } from '../events';
 import { type Logger, noopLogger } from '../logger';
@@ -175,17 +175,19 @@ export class Schedule {
    * Checks the budget (see `overBudget`), plans every job's first run, emits `schedule:start` and
    * starts the loop. Resolves with the first runs once the loop runs; a no-op while running.
    * @throws {@link ValidationError} when `overBudget` is `refuse` and the schedule does not fit
+   * @throws {@link AbortedError} when `options.signal` is already aborted
    */
   async start(): Promise<PlannedRun[]> {
     if (this.#loop) return this.nextRuns();
     const check = await this.checkBudget();
     this.#overBudget(check, check.fits && check.todayFits);
+    throwIfAborted(this.#options.signal, 'schedule');
     if (this.#runController.signal.aborted) this.#runController = new AbortController();
     const now = new Date(this.#host.clock.now());
     for (const s of this.#states)
       s.next = nextRun(s.job.timing, now, this.#host.calendar)?.at ?? null;
     const next = this.nextRuns(now);
-    this.#events.emit('schedule:start', { next });
+    this.#events.emit('schedule:start', { next, budget: check });
     this.#logger.info('schedule started', {
       next: next.map((r) => `${r.job} ${r.at.toISOString()}`),
     });
@@ -215,6 +217,7 @@ export class Schedule {
    * market say — for CI, for a system cron, or to fill a new database.
    * @throws {@link ValidationError} for an unknown job name, or when `overBudget` is `refuse` and
    * the runs need more requests than are left today
+   * @throws {@link AbortedError} when `options.signal` is already aborted
    */
   async runOnce(options: { jobs?: readonly string[] } = {}): Promise<ScheduleRunResult[]> {
     const chosen = (options.jobs ?? this.jobs).map((name) => this.#state(name));
@@ -222,6 +225,7 @@ export class Schedule {
     const check = await this.checkBudget();
     const fits = check.remainingToday === null || needed <= check.remainingToday;
     this.#overBudget({ ...check, restOfToday: needed, todayFits: fits, fits: true }, fits);
+    throwIfAborted(this.#options.signal, 'schedule');
     if (this.#runController.signal.aborted) this.#runController = new AbortController();
     const results: ScheduleRunResult[] = [];
     for (const s of chosen) {

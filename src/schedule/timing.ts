@@ -95,12 +95,13 @@ export function runsBetween(
   from: Date,
   until: Date,
   calendar: MarketCalendar,
+  maxPerJob = Number.POSITIVE_INFINITY,
 ): PlannedRun[] {
   const out: PlannedRun[] = [];
   timings.forEach((timing) => {
     // Start just before `from` so a cron time exactly at `from` is included.
     let cursor = new Date(from.getTime() - 1);
-    for (;;) {
+    for (let n = 0; n < maxPerJob; n++) {
       const next = nextRun(timing, cursor, calendar);
       if (!next || next.at >= until) break;
       out.push({ job: timing.name, at: next.at });

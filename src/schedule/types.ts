@@ -210,6 +210,8 @@ export type ScheduleEvents = {
   'schedule:start': {
     /** One entry per job, soonest first. */
     next: PlannedRun[];
+    /** The budget check made at start. */
+    budget: ScheduleBudgetCheck;
   };
   /** A job's next run was planned (after its previous cron time). */
   'job:scheduled': PlannedRun & {
