@@ -69,6 +69,11 @@ const LEGACY_FLAGS: Readonly<Record<string, string>> = {
   '--stream-interval': '--interval',
   '--pipeline': '--table',
 };
+/** The old command each old flag belongs to (`--pipeline` also goes with `--single`: both run). */
+const LEGACY_FLAG_GOES_WITH: Readonly<Record<string, string>> = {
+  '--stream-interval': '--stream',
+  '--pipeline': '--batch',
+};
 
 /** What the command line asks for. */
 export interface Invocation {
@@ -101,8 +106,9 @@ function translateLegacy(argv: readonly string[]): string[] {
   if (legacy.length === 0) {
     const stray = argv.find((a) => flagName(a) in LEGACY_FLAGS);
     if (stray) {
-      const hint = flagName(stray) === '--pipeline' ? '--batch' : '--stream';
-      throw new UsageError(`${flagName(stray)} goes with ${hint}`);
+      throw new UsageError(
+        `${flagName(stray)} goes with ${LEGACY_FLAG_GOES_WITH[flagName(stray)]}`,
+      );
     }
     return [...argv];
   }
@@ -122,8 +128,8 @@ function translateLegacy(argv: readonly string[]): string[] {
     const name = flagName(a);
     const to = LEGACY_FLAGS[name];
     if (!to) return a;
-    if ((name === '--stream-interval') !== (old === '--stream')) {
-      throw new UsageError(`${name} goes with ${name === '--pipeline' ? '--batch' : '--stream'}`);
+    if (LEGACY_COMMANDS[old] !== LEGACY_COMMANDS[LEGACY_FLAG_GOES_WITH[name] as string]) {
+      throw new UsageError(`${name} goes with ${LEGACY_FLAG_GOES_WITH[name]}`);
     }
     return a.replace(name, to);
   });

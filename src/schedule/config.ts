@@ -6,6 +6,7 @@ import { DEFAULT_JOB_NAMES, type DefaultJobOverrides, defaultScheduleJobs } from
 import { resolveJobs } from './resolve';
 import { MARKET_CONDITIONS, type ScheduleJob } from './types';
 
+/** A job's fields in the file; `false` (checked separately) drops a built-in job. */
 const JobConfig = v.strictObject({
   cron: v.optional(v.string()),
   when: v.optional(v.picklist(MARKET_CONDITIONS)),
@@ -19,8 +20,26 @@ const JobConfig = v.strictObject({
 const Config = v.strictObject({
   $schema: v.optional(v.string()),
   symbols: v.optional(v.array(v.string())),
-  jobs: v.optional(v.record(v.string(), v.union([v.literal(false), JobConfig]))),
+  jobs: v.optional(v.record(v.string(), v.unknown())),
 });
+
+/** valibot's result as a ValidationError naming the field (`jobs.daily.cron`). */
+function check<S extends v.GenericSchema>(
+  schema: S,
+  value: unknown,
+  prefix: string,
+): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const path = [prefix, v.getDotPath(issue)].filter(Boolean).join('.') || '(top level)';
+  // A strict object reports an unknown field as "Expected never"; say it plainly.
+  const message = issue.expected === 'never' ? 'unknown field' : issue.message;
+  throw new ValidationError(`schedule config: ${path}: ${message}`, {
+    field: path,
+    issues: result.issues,
+  });
+}
 
 /** A schedule config file's content, after {@link parseScheduleConfig}. */
 export interface ScheduleConfig {
@@ -43,27 +62,25 @@ export interface ScheduleConfig {
  * @throws {@link ValidationError} naming the bad field (`jobs.daily.cron`, …)
  */
 export function parseScheduleConfig(value: unknown): ScheduleConfig {
-  const result = v.safeParse(Config, value);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const path = v.getDotPath(issue) ?? '(top level)';
-    throw new ValidationError(`schedule config: ${path}: ${issue.message}`, {
-      field: path,
-      issues: result.issues,
-    });
+  if (Array.isArray(value)) {
+    throw new ValidationError('schedule config: must be an object', { field: '(top level)' });
   }
+  const config = check(Config, value, '');
   const overrides: DefaultJobOverrides = {};
   const own: ScheduleJob[] = [];
-  for (const [name, job] of Object.entries(result.output.jobs ?? {})) {
+  for (const [name, raw] of Object.entries(config.jobs ?? {})) {
     // Dataset names are checked with the rest of the job by resolveJobs.
-    const change = job as false | Partial<Omit<ScheduleJob, 'name'>>;
+    const change =
+      raw === false
+        ? false
+        : (check(JobConfig, raw, `jobs.${name}`) as Partial<Omit<ScheduleJob, 'name'>>);
     if ((DEFAULT_JOB_NAMES as readonly string[]).includes(name)) {
       overrides[name as keyof DefaultJobOverrides] = change;
     } else if (change !== false) {
       own.push({ ...change, name, cron: change.cron ?? '' });
     }
   }
-  const { symbols } = result.output;
+  const { symbols } = config;
   return { ...(symbols ? { symbols } : {}), jobs: [...defaultScheduleJobs(overrides), ...own] };
 }
 
