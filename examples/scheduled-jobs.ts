@@ -54,7 +54,9 @@ schedule.on('job:finish', (r) =>
   console.log(`[${r.startedAt.toISOString()}] ${r.job}: ${r.summary} (${r.durationMs} ms)`),
 );
 schedule.on('job:skipped', (e) =>
-  console.log(`[${e.scheduledAt.toISOString()}] ${e.job}: skipped, the previous run is still going`),
+  console.log(
+    `[${e.scheduledAt.toISOString()}] ${e.job}: skipped, the previous run is still going`,
+  ),
 );
 schedule.on('budget:exceeded', (e) => console.warn(`warning: ${e.message}`));
 
