@@ -33,7 +33,10 @@ const schema = process.env.STOCK_ETL_SCHEMA || 'stock_etl';
 
 // The source: the API at ALPHA_VANTAGE_BASE_URL or the live one when a key or a URL is set, else
 // the fake server shipped in stock-etl/testing.
-const fake = apiKey || baseUrl ? undefined : await startFakeAlphaVantage();
+// The fake market's clock is frozen at start: during a session the day's bar moves as it trades,
+// and the re-run below is meant to see exactly the same data.
+const marketNow = new Date();
+const fake = apiKey || baseUrl ? undefined : await startFakeAlphaVantage({ now: () => marketNow });
 const extractor = new AlphaVantageExtractor({
   apiKey: apiKey ?? 'demo-key',
   ...(fake ? { baseUrl: fake.url } : baseUrl ? { baseUrl } : {}),

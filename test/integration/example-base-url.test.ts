@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAlphaVantage, startFakeAlphaVantage } from '../../src/testing';
+import { TSX } from '../helpers/cli';
+
+let server: FakeAlphaVantage;
+beforeAll(async () => {
+  server = await startFakeAlphaVantage();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** `npm run example` reads ALPHA_VANTAGE_BASE_URL like the CLI does. */
+describe('examples/main-job.ts and ALPHA_VANTAGE_BASE_URL', () => {
+  it('sends its requests to the given origin', async () => {
+    const { DATABASE_URL: _db, ALPHA_VANTAGE_API_KEY: _key, ...rest } = process.env;
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', TSX, 'examples/main-job.ts'], {
+        env: {
+          ...rest,
+          ALPHA_VANTAGE_BASE_URL: server.url,
+          ALPHA_VANTAGE_PLAN: 'premium-1200',
+          SYMBOLS: 'IBM',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`from the Alpha Vantage API at ${server.url} into`);
+    // daily + intraday, two backfill months, the re-run: all at this server.
+    expect(server.requestCount()).toBe(5);
+  });
+});
