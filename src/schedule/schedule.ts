@@ -7,8 +7,9 @@ import { type Logger, noopLogger } from '../logger';
 import { NEW_YORK, zoneOffsetMinutes } from '../time/zone';
 import { checkScheduleBudget, describeBudget } from './budget';
 import { defaultScheduleJobs } from './defaults';
-import { type ResolvedJob, resolveJobs } from './resolve';
-import { runTask, type TaskHost } from './task';
+import { JobRunner } from './job-runner';
+import { resolveJobs } from './resolve';
+import type { TaskHost } from './task';
 import { nextRun, runsBetween } from './timing';
 import type {
   PlannedRun,
@@ -20,13 +21,6 @@ import type {
 
 /** Longest single wait of the loop: it re-reads the clock at least this often (suspend, clock jumps). */
 export const SCHEDULE_TICK_MS = 60_000;
-
-interface JobState {
-  job: ResolvedJob;
-  next: Date | null;
-  running: Promise<ScheduleRunResult> | undefined;
-  runningSince: Date | undefined;
-}
 
 /**
  * Creates a market-aware schedule of ETL jobs — by default the original system's daily, intraday,
@@ -54,12 +48,15 @@ export function createSchedule(options: ScheduleOptions = {}): Schedule {
 export class Schedule {
   /** The zone cron expressions are read in. */
   readonly timeZone: string;
-  readonly #states: JobState[];
+  readonly #states: JobRunner[];
   readonly #events: TypedEmitter<ScheduleEvents>;
   readonly #host: TaskHost;
   readonly #options: ScheduleOptions;
   readonly #logger: Logger;
   #loopController: AbortController | undefined;
+  /** Set by `stop()` while `start()` is still checking the budget: start must not go on. */
+  #cancelStart = false;
+  #starting = false;
   #runController = new AbortController();
   #loop: Promise<void> | undefined;
 
@@ -81,12 +78,6 @@ export class Schedule {
       this.timeZone,
       new Date(clock.now()),
     );
-    this.#states = jobs.map((job) => ({
-      job,
-      next: null,
-      running: undefined,
-      runningSince: undefined,
-    }));
     this.#host = {
       pipeline: options.pipeline,
       db: options.db,
@@ -101,6 +92,7 @@ export class Schedule {
         error: String(error),
       }),
     );
+    this.#states = jobs.map((job) => new JobRunner(job, this.#host, this.#events, this.#logger));
     options.signal?.addEventListener('abort', () => void this.stop({ abort: true }), {
       once: true,
     });
@@ -175,13 +167,22 @@ export class Schedule {
    * Checks the budget (see `overBudget`), plans every job's first run, emits `schedule:start` and
    * starts the loop. Resolves with the first runs once the loop runs; a no-op while running.
    * @throws {@link ValidationError} when `overBudget` is `refuse` and the schedule does not fit
-   * @throws {@link AbortedError} when `options.signal` is already aborted
+   * @throws {@link AbortedError} when `options.signal` is aborted, or `stop()` is called, before
+   * the loop starts
    */
   async start(): Promise<PlannedRun[]> {
     if (this.#loop) return this.nextRuns();
-    const check = await this.checkBudget();
+    this.#starting = true;
+    this.#cancelStart = false;
+    let check: ScheduleBudgetCheck;
+    try {
+      check = await this.checkBudget();
+    } finally {
+      this.#starting = false;
+    }
     this.#overBudget(check, check.fits && check.todayFits);
     throwIfAborted(this.#options.signal, 'schedule');
+    if (this.#cancelStart) throw new AbortedError('The schedule was stopped while starting');
     if (this.#runController.signal.aborted) this.#runController = new AbortController();
     const now = new Date(this.#host.clock.now());
     for (const s of this.#states)
@@ -202,6 +203,7 @@ export class Schedule {
    * them (pipeline jobs end as `ABORTED`, nothing half-done is committed). Safe to call any time.
    */
   async stop(options: { abort?: boolean } = {}): Promise<void> {
+    if (this.#starting) this.#cancelStart = true;
     this.#loopController?.abort();
     if (options.abort) this.#runController.abort(new AbortedError('The schedule was stopped'));
     await this.#loop;
@@ -230,12 +232,13 @@ export class Schedule {
     const results: ScheduleRunResult[] = [];
     for (const s of chosen) {
       if (this.#runController.signal.aborted) break;
-      results.push(await this.#execute(s, new Date(this.#host.clock.now())));
+      const now = new Date(this.#host.clock.now());
+      results.push(await s.execute(now, this.#runController.signal));
     }
     return results;
   }
 
-  #state(name: string): JobState {
+  #state(name: string): JobRunner {
     const s = this.#states.find((x) => x.job.spec.name === name);
     if (!s) {
       throw new ValidationError(
@@ -278,7 +281,7 @@ export class Schedule {
       for (const s of this.#states) {
         if (!s.next || s.next.getTime() > now) continue;
         const scheduledAt = s.next;
-        this.#fire(s, scheduledAt);
+        s.fire(scheduledAt, this.#runController.signal);
         // After a long suspend, run once and go on from now: no burst of missed runs.
         const planned = nextRun(s.job.timing, new Date(now), calendar);
         s.next = planned?.at ?? null;
@@ -291,40 +294,5 @@ export class Schedule {
         }
       }
     }
-  }
-
-  #fire(s: JobState, scheduledAt: Date): void {
-    const name = s.job.spec.name;
-    if (s.running && s.runningSince) {
-      this.#logger.warn('schedule: previous run still going; skipped', {
-        job: name,
-        scheduledAt: scheduledAt.toISOString(),
-        runningSince: s.runningSince.toISOString(),
-      });
-      this.#events.emit('job:skipped', {
-        job: name,
-        scheduledAt,
-        reason: 'overlap',
-        runningSince: s.runningSince,
-      });
-      return;
-    }
-    void this.#execute(s, scheduledAt);
-  }
-
-  #execute(s: JobState, scheduledAt: Date): Promise<ScheduleRunResult> {
-    const name = s.job.spec.name;
-    s.runningSince = new Date(this.#host.clock.now());
-    this.#events.emit('job:start', { job: name, scheduledAt });
-    const run = runTask(this.#host, s.job, scheduledAt, this.#runController.signal).then((r) => {
-      s.running = undefined;
-      s.runningSince = undefined;
-      const log = r.status === 'success' ? this.#logger.info : this.#logger.warn;
-      log.call(this.#logger, `schedule: ${name} ${r.status}`, { summary: r.summary });
-      this.#events.emit('job:finish', r);
-      return r;
-    });
-    s.running = run;
-    return run;
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { normalizeSymbol } from '../../alpha-vantage/validate';
 import { installSchema } from '../../db/install';
-import { isValidationError } from '../../errors';
+import { isAbortedError, isValidationError } from '../../errors';
 import { Pipeline } from '../../pipeline/pipeline';
 import { parseScheduleConfig, validateScheduleJobs } from '../../schedule/config';
 import { createSchedule } from '../../schedule/schedule';
@@ -85,6 +85,8 @@ export async function schedule(ctx: CliContext): Promise<number> {
     await stopped;
     return ctx.interrupts.exitCode ?? EXIT.ok;
   } catch (error) {
+    // SIGTERM while starting: nothing ran, nothing to finish — a clean stop.
+    if (isAbortedError(error) && ctx.interrupts.received === 'SIGTERM') return EXIT.ok;
     if (isValidationError(error) && error.field === 'budget') {
       throw new UsageError(
         `${error.message}. Run intraday less often (--cron intraday='0 10-16 * * 1-5'), choose jobs (--jobs daily,weekly,health), use fewer symbols, set ALPHA_VANTAGE_PLAN to your premium plan, or pass --allow-over-budget`,

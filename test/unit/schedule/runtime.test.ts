@@ -167,6 +167,29 @@ describe('schedule loop on a virtual clock', () => {
     expect(await done).toBe(true);
   });
 
+  it('stop() while start() is still checking the budget: the loop never starts', async () => {
+    const clock = new VirtualClock(new Date('2024-03-12T14:00:00Z'));
+    let release: () => void = () => {};
+    const slowBudget = {
+      budget: () =>
+        new Promise<{ perDay: null; usedToday: number; remainingToday: null }>((resolve) => {
+          release = () => resolve({ perDay: null, usedToday: 0, remainingToday: null });
+        }),
+    };
+    const s = createSchedule({
+      clock,
+      budget: slowBudget,
+      jobs: [{ name: 'x', cron: '* * * * *', run: async () => 'ran' }],
+    });
+    const starting = s.start();
+    await new Promise((r) => setImmediate(r));
+    const stopping = s.stop();
+    release();
+    await expect(starting).rejects.toThrow(/stopped while starting/);
+    await stopping;
+    expect(s.running).toBe(false);
+  });
+
   it('runOnce runs every job once, now, whatever the market, in order', async () => {
     // Sunday: the market is closed, yet every job runs.
     const clock = new VirtualClock(new Date('2024-03-10T12:00:00Z'));
