@@ -5,13 +5,16 @@
  *   npm run example
  *
  * With no configuration it needs no server and no API key: it uses the embedded database (PGlite,
- * in memory) and starts the bundled fake Alpha Vantage server. Set ALPHA_VANTAGE_API_KEY to use the
- * live API instead (mind the free plan: 25 requests a day), DATABASE_URL to use that PostgreSQL
- * server, and SYMBOLS (comma-separated) to choose the symbols.
+ * in memory) and starts the bundled fake Alpha Vantage server. Like the CLI, it reads
+ * ALPHA_VANTAGE_API_KEY (the live API instead; mind the free plan: 25 requests a day),
+ * ALPHA_VANTAGE_BASE_URL (another API origin, e.g. a fake server you started yourself),
+ * ALPHA_VANTAGE_PLAN, DATABASE_URL (that PostgreSQL server) and STOCK_ETL_SCHEMA; SYMBOLS
+ * (comma-separated) chooses the symbols.
  */
 import pg from 'pg';
 import {
   AlphaVantageExtractor,
+  type AlphaVantagePlan,
   createEmbeddedDb,
   type DbHandle,
   getStatus,
@@ -23,14 +26,21 @@ import { startFakeAlphaVantage } from 'stock-etl/testing';
 
 const started = Date.now();
 const apiKey = process.env.ALPHA_VANTAGE_API_KEY || undefined;
+const baseUrl = process.env.ALPHA_VANTAGE_BASE_URL || undefined;
+const plan = (process.env.ALPHA_VANTAGE_PLAN || undefined) as AlphaVantagePlan | undefined;
 const symbols = (process.env.SYMBOLS ?? 'IBM,MSFT,AAPL').split(',').map((s) => s.trim());
-const schema = process.env.STOCK_ETL_SCHEMA ?? 'stock_etl';
+const schema = process.env.STOCK_ETL_SCHEMA || 'stock_etl';
 
-// The source: the live API when a key is set, else the fake server shipped in stock-etl/testing.
-const fake = apiKey ? undefined : await startFakeAlphaVantage();
+// The source: the API at ALPHA_VANTAGE_BASE_URL or the live one when a key or a URL is set, else
+// the fake server shipped in stock-etl/testing.
+// The fake market's clock is frozen at start: during a session the day's bar moves as it trades,
+// and the re-run below is meant to see exactly the same data.
+const marketNow = new Date();
+const fake = apiKey || baseUrl ? undefined : await startFakeAlphaVantage({ now: () => marketNow });
 const extractor = new AlphaVantageExtractor({
   apiKey: apiKey ?? 'demo-key',
-  ...(fake ? { baseUrl: fake.url, plan: 'premium-1200' as const } : { plan: 'free' as const }),
+  ...(fake ? { baseUrl: fake.url } : baseUrl ? { baseUrl } : {}),
+  plan: plan ?? (fake ? 'premium-1200' : 'free'),
   malformedRows: 'report',
 });
 
@@ -41,7 +51,11 @@ const pool = process.env.DATABASE_URL
 const embedded = pool ? undefined : await createEmbeddedDb();
 const db: DbHandle = pool ?? (embedded as NonNullable<typeof embedded>);
 const where = pool ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite (in memory)';
-const source = fake ? `fake Alpha Vantage at ${fake.url}` : 'live Alpha Vantage API';
+const source = fake
+  ? `fake Alpha Vantage at ${fake.url}`
+  : baseUrl
+    ? `Alpha Vantage API at ${baseUrl}`
+    : 'live Alpha Vantage API';
 console.log(
   `stock-etl main job: ${symbols.join(', ')} from the ${source} into ${where}, schema ${schema}`,
 );

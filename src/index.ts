@@ -28,6 +28,7 @@ export {
 } from './load';
 export { type LogFields, type Logger, noopLogger } from './logger';
 export * from './pipeline';
+export * from './schedule';
 export * from './streaming';
 export { parseWallClock, utcMsToWallClock, wallClockToUtcMs, zoneOffsetMinutes } from './time/zone';
 export * from './transform';

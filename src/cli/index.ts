@@ -1,273 +1,148 @@
 /**
- * The `stock-etl` command line: a thin shell over the library. Parses arguments and the
- * environment, opens the database (DATABASE_URL, else the embedded one in ./.stock-etl), calls the
- * library, prints a summary. Exit 0 on success; 1 when a job or check failed; 2 for bad usage —
- * always with a one-line reason on stderr.
+ * The `stock-etl` command line: a thin shell over the library. Reads `.env` and the environment,
+ * parses and checks the arguments (the original system's spellings included) before opening
+ * anything, opens the database (DATABASE_URL, else the embedded one), calls the library, prints.
+ * Exit 0 on success; 1 when a job, a check or the database failed; 2 for bad usage; 130 after
+ * Ctrl-C (143 after SIGTERM) — always with a one-line reason on stderr.
  */
-import { parseArgs } from 'node:util';
-import { AlphaVantageExtractor } from '../alpha-vantage/extractor';
-import { INTRADAY_INTERVALS, type IntradayInterval } from '../alpha-vantage/types';
-import { createEmbeddedDb } from '../db/embedded';
-import { installSchema } from '../db/install';
-import type { DbHandle } from '../db/types';
-import { isValidationError } from '../errors';
-import { isStockEtlError } from '../errors/stock-etl-error';
-import { PostgresBudgetStore } from '../load/postgres-budget-store';
-import { type Dataset, getStatus, healthCheck, Pipeline } from '../pipeline';
-import { StreamingService } from '../streaming';
-import { type CliEnv, readEnv } from './env';
-import { formatBackfill, formatBatch, formatHealth, formatStatus } from './output';
+
+import { version } from '../../package.json';
+import { isStockEtlError, isValidationError } from '../errors';
+import { type Command, parseInvocation } from './args';
+import { health, initDb, status } from './commands/admin';
+import { backfill, run } from './commands/run';
+import { schedule } from './commands/schedule';
+import { stream } from './commands/stream';
+import type { CliContext } from './context';
+import { readEnv, withDotEnv } from './env';
+import { DatabaseUnavailableError, NoSchemaError, type OpenedDb, openDb } from './open-db';
+import { Interrupts } from './signals';
+import { EXIT, UsageError } from './usage-error';
 
 const USAGE = `Usage: stock-etl <command> [options]
 
 Commands:
   init-db                                   install or upgrade the schema
-  run SYMBOL... [--dataset DATASET]...      run jobs (default dataset: daily)
+  run SYMBOL... [--dataset DATASET]... [--table]
+                                            run jobs (default dataset: daily); --table prints
+                                            the per-job statistics table
   backfill SYMBOL --interval 1min --from YYYY-MM [--to YYYY-MM]
                                             load intraday history month by month (resumable)
-  status [--json]                           jobs of the last 24 h, freshness, table sizes
-  health [--json]                           health checks (exit 1 when unhealthy)
+  status                                    jobs of the last 24 h, freshness, table sizes
+  health                                    health checks (exit 1 when unhealthy)
   stream SYMBOL... [--interval SECONDS] [--extended-hours] [--always]
                                             poll quotes into stock_quotes until Ctrl-C
+  schedule SYMBOL... [--once] [--jobs NAMES] [--cron NAME=EXPR]... [--config FILE]
+                     [--allow-over-budget]  the daily, intraday, weekly and health jobs on
+                                            their times; --once runs each once and exits
+
+The original system's spellings work too:
+  --single SYMBOL            = run SYMBOL
+  --batch SYMBOL... [--pipeline]
+                             = run SYMBOL... [--table]
+  --status                   = status
+  --stream SYMBOL... [--stream-interval SECONDS]
+                             = stream SYMBOL... [--interval SECONDS]
+  --init-db                  = init-db
 
 Options:
-  --schema NAME   schema (default: $STOCK_ETL_SCHEMA or stock_etl)
-  --json          machine-readable output
-  -h, --help      this help
+  --schema NAME    schema (default: $STOCK_ETL_SCHEMA or stock_etl)
+  --json           one JSON object per line on stdout (every command)
+  --no-progress    plain lines instead of the live progress display (run, backfill)
+  -V, --version    the version
+  -h, --help       this help
 
-Environment:
+Environment (a .env file in the working directory is read too; the real environment wins):
   DATABASE_URL            PostgreSQL URL; unset: the embedded database in ./.stock-etl/
-  ALPHA_VANTAGE_API_KEY   API key (run, backfill, stream)
+  ALPHA_VANTAGE_API_KEY   API key (run, backfill, stream, schedule)
   ALPHA_VANTAGE_BASE_URL  API origin (default https://www.alphavantage.co)
   ALPHA_VANTAGE_PLAN      free | premium-75 | premium-150 | premium-300 | premium-600 | premium-1200
   STOCK_ETL_SCHEMA        schema name
-  STOCK_ETL_DATA_DIR      embedded database folder (default ./.stock-etl)`;
+  STOCK_ETL_DATA_DIR      embedded database folder (default ./.stock-etl)
 
-class UsageError extends Error {}
+Exit codes: 0 ok, 1 a job/check/the database failed, 2 bad usage, 130 Ctrl-C, 143 SIGTERM.`;
 
-interface Opened {
-  db: DbHandle;
-  close: () => Promise<void>;
-}
+const COMMANDS: Record<Command, (ctx: CliContext) => Promise<number>> = {
+  'init-db': initDb,
+  run,
+  backfill,
+  status,
+  health,
+  stream,
+  schedule,
+};
 
-/**
- * How long a command waits while another stock-etl process uses the embedded database folder
- * (an hourly `run` next to a long `backfill`): the embedded database serves one process at a time.
- */
-const EMBEDDED_LOCK_WAIT_MS = 10 * 60_000;
-
-async function openDb(env: CliEnv, signal: AbortSignal): Promise<Opened> {
-  if (env.databaseUrl) {
-    const { default: pg } = await import('pg');
-    const pool = new pg.Pool({
-      connectionString: env.databaseUrl,
-      max: 4,
-      application_name: 'stock-etl',
-    });
-    // An idle connection the server drops (restart, idle timeout) is replaced by the pool; the
-    // operation that needed one reports its own error. Without a listener it would crash the CLI.
-    pool.on('error', () => {});
-    return { db: pool, close: () => pool.end() };
-  }
-  const db = await createEmbeddedDb({
-    dataDir: env.dataDir,
-    lockWaitMs: EMBEDDED_LOCK_WAIT_MS,
-    signal,
-    onLockWait: (w) =>
-      console.error(
-        `stock-etl: data folder ${w.dataDir} in use by PID ${w.holder.pid}; waiting (${Math.round(w.waitedMs / 1000)} s of at most ${w.timeoutMs / 1000} s)…`,
-      ),
-  });
-  return { db, close: () => db.close() };
-}
-
-function requireApiKey(env: CliEnv): string {
-  if (!env.apiKey) {
-    throw new UsageError(
-      'ALPHA_VANTAGE_API_KEY is not set (get a free key at https://www.alphavantage.co/support/#api-key)',
-    );
-  }
-  return env.apiKey;
-}
-
-/**
- * The extractor of a CLI run. Its daily budget lives in the database (`api_usage`), so separate
- * invocations — a cron job every hour, a backfill next to it — share one budget per key.
- */
-function extractorFor(
-  env: CliEnv,
-  apiKey: string,
-  db: DbHandle,
-  schema: string | undefined,
-  signal: AbortSignal,
-): AlphaVantageExtractor {
-  return new AlphaVantageExtractor({
-    apiKey,
-    plan: env.plan,
-    signal,
-    budgetStore: new PostgresBudgetStore(db, { ...(schema ? { schema } : {}) }),
-    ...(env.baseUrl ? { baseUrl: env.baseUrl } : {}),
-  });
+/** Options of {@link main} (for tests and embedding). */
+export interface MainOptions {
+  /** Where `.env`, `--config` and the default `./.stock-etl` are looked up. @default process.cwd() */
+  cwd?: string;
 }
 
 /**
  * Runs the CLI with `argv` (without node and script) and returns the exit code. Errors are
- * printed as one line on stderr: 2 for bad usage, 1 for anything else.
+ * printed as one line on stderr.
  */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  options: MainOptions = {},
+): Promise<number> {
+  const interrupts = new Interrupts();
+  const uninstall = interrupts.install();
+  let opened: OpenedDb | undefined;
   try {
-    return await execute(argv, env);
+    const cwd = options.cwd ?? process.cwd();
+    const { command, args, flags } = parseInvocation(argv);
+    if (flags.version) {
+      console.log(version);
+      return EXIT.ok;
+    }
+    if (flags.help || !command) {
+      console.log(USAGE);
+      return flags.help ? EXIT.ok : EXIT.usage;
+    }
+    const settings = readEnv(withDotEnv(env, cwd), cwd, flags.schema);
+    const ctx: CliContext = {
+      command,
+      args,
+      flags,
+      env: settings,
+      cwd,
+      json: flags.json === true,
+      interrupts,
+      open: async (how) => {
+        opened ??= await openDb(settings, { ...how, signal: interrupts.signal });
+        return opened;
+      },
+    };
+    return await COMMANDS[command](ctx);
   } catch (error) {
     console.error(`stock-etl: ${reason(error).split('\n')[0]}`);
-    const usage =
-      error instanceof UsageError ||
-      isValidationError(error) ||
-      String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
-    return usage ? 2 : 1;
+    if (interrupts.exitCode !== undefined) return interrupts.exitCode;
+    return isUsage(error) ? EXIT.usage : EXIT.failed;
+  } finally {
+    uninstall();
+    await opened?.close().catch(() => {});
   }
 }
 
-async function execute(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      dataset: { type: 'string', multiple: true },
-      interval: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      schema: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'extended-hours': { type: 'boolean', default: false },
-      always: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, ...args] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
-    return values.help ? 0 : 2;
-  }
-  const settings = readEnv(env);
-  const schema = values.schema ?? settings.schema;
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const needsArgs = (what: string) => {
-    if (args.length === 0) throw new UsageError(`${command} needs ${what}`);
-  };
-  // Validate what can be validated before opening anything.
-  if (command === 'run' || command === 'stream') needsArgs('at least one SYMBOL');
-  if (command === 'backfill') {
-    if (args.length !== 1) throw new UsageError('backfill needs exactly one SYMBOL');
-    if (!values.interval || !INTRADAY_INTERVALS.includes(values.interval as IntradayInterval)) {
-      throw new UsageError(`backfill needs --interval ${INTRADAY_INTERVALS.join('|')}`);
-    }
-    if (!values.from) throw new UsageError('backfill needs --from YYYY-MM');
-  }
-  if (!['init-db', 'run', 'backfill', 'status', 'health', 'stream'].includes(command)) {
-    throw new UsageError(`unknown command "${command}" (see stock-etl --help)`);
-  }
-  const needsKey = command === 'run' || command === 'backfill' || command === 'stream';
-  const apiKey = needsKey ? requireApiKey(settings) : settings.apiKey;
-  const opened = await openDb(settings, controller.signal);
-  const extractor = apiKey
-    ? extractorFor(settings, apiKey, opened.db, schema, controller.signal)
-    : undefined;
-  try {
-    switch (command) {
-      case 'init-db': {
-        const r = await installSchema(opened.db, { schema, signal: controller.signal });
-        console.log(
-          values.json
-            ? JSON.stringify(r)
-            : r.applied.length
-              ? `schema ${r.schema}: applied migration(s) ${r.applied.join(', ')}; now at version ${r.current}`
-              : `schema ${r.schema} is current (version ${r.current})`,
-        );
-        return 0;
-      }
-      case 'status': {
-        const s = await getStatus(opened.db, { schema });
-        console.log(values.json ? JSON.stringify(s, null, 2) : formatStatus(s));
-        return 0;
-      }
-      case 'health': {
-        // With a key, the check also reports the budget left today (shared through the database).
-        const h = await healthCheck(opened.db, { schema, ...(extractor ? { extractor } : {}) });
-        console.log(values.json ? JSON.stringify(h, null, 2) : formatHealth(h));
-        return h.ok ? 0 : 1;
-      }
-      case 'run': {
-        await installSchema(opened.db, { schema, signal: controller.signal });
-        const pipeline = new Pipeline({ db: opened.db, extractor: extractor!, schema });
-        const datasets = (values.dataset?.length ? values.dataset : ['daily']) as Dataset[];
-        const batch = await pipeline.runBatch(args, datasets, { signal: controller.signal });
-        console.log(values.json ? JSON.stringify(batch, null, 2) : formatBatch(batch));
-        return batch.failed === 0 ? 0 : 1;
-      }
-      case 'backfill': {
-        await installSchema(opened.db, { schema, signal: controller.signal });
-        const pipeline = new Pipeline({ db: opened.db, extractor: extractor!, schema });
-        const r = await pipeline.backfillIntraday(args[0] as string, {
-          interval: values.interval as IntradayInterval,
-          from: values.from as string,
-          ...(values.to ? { to: values.to } : {}),
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (!values.json)
-              console.error(`  ${p.month.month} ${p.month.status} (${p.done}/${p.total})`);
-          },
-        });
-        console.log(values.json ? JSON.stringify(r, null, 2) : formatBackfill(r));
-        return r.status === 'success' ? 0 : 1;
-      }
-      default: {
-        // stream
-        await installSchema(opened.db, { schema, signal: controller.signal });
-        const seconds = values.interval === undefined ? 60 : Number(values.interval);
-        if (!Number.isFinite(seconds) || seconds < 1)
-          throw new UsageError('--interval must be a number of seconds ≥ 1');
-        const stream = new StreamingService({
-          db: opened.db,
-          extractor: extractor!,
-          symbols: args,
-          ...(schema ? { schema } : {}),
-          intervalMs: seconds * 1000,
-          extendedHours: values['extended-hours'],
-          marketHoursOnly: !values.always,
-        });
-        stream.on('quote', (q) =>
-          console.log(
-            values.json
-              ? JSON.stringify(q)
-              : `${q.observedAt} ${q.symbol} ${q.price} (${q.changePercent ?? '?'}%)`,
-          ),
-        );
-        stream.on('market:closed', (e) =>
-          console.error(`market closed; next open ${e.nextOpen.toISOString()}`),
-        );
-        stream.on('error', (e) =>
-          console.error(`error${e.symbol ? ` ${e.symbol}` : ''}: ${e.error.message}`),
-        );
-        await stream.start();
-        await new Promise<void>((resolve) =>
-          controller.signal.addEventListener('abort', () => resolve(), { once: true }),
-        );
-        await stream.stop();
-        return 0;
-      }
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await opened.close();
-  }
+function isUsage(error: unknown): boolean {
+  return (
+    error instanceof UsageError ||
+    isValidationError(error) ||
+    String((error as { code?: unknown })?.code).startsWith('ERR_PARSE_ARGS')
+  );
 }
 
 function reason(error: unknown): string {
-  if (error instanceof UsageError || isValidationError(error)) return error.message;
+  if (
+    error instanceof UsageError ||
+    error instanceof DatabaseUnavailableError ||
+    error instanceof NoSchemaError ||
+    isValidationError(error)
+  ) {
+    return error.message;
+  }
   if (isStockEtlError(error)) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }

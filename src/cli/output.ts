@@ -13,13 +13,61 @@ export function formatJob(j: JobResult): string {
   return `${base} extracted ${j.extracted}, inserted ${j.inserted}, updated ${j.updated}, unchanged ${j.unchanged}, rejected ${j.rejected} (${j.apiCalls} call${j.apiCalls === 1 ? '' : 's'}, ${Math.round(j.durationMs)} ms)`;
 }
 
-/** A batch: one line per job, then totals. */
-export function formatBatch(b: BatchResult): string {
+/** The totals line of a batch. */
+export function formatTotals(b: BatchResult): string {
   const t = b.totals;
-  return [
-    ...b.jobs.map(formatJob),
-    `${b.succeeded} succeeded, ${b.failed} failed: inserted ${t.inserted}, updated ${t.updated}, unchanged ${t.unchanged}, rejected ${t.rejected}, ${t.apiCalls} API calls, ${(b.durationMs / 1000).toFixed(1)} s`,
-  ].join('\n');
+  return `${b.succeeded} succeeded, ${b.failed} failed: inserted ${t.inserted}, updated ${t.updated}, unchanged ${t.unchanged}, rejected ${t.rejected}, ${t.apiCalls} API calls, ${(b.durationMs / 1000).toFixed(1)} s`;
+}
+
+/** The per-job statistics table (`--table`, the original `--pipeline`), then the totals. */
+export function formatJobTable(b: BatchResult): string {
+  const head = [
+    'symbol',
+    'dataset',
+    'status',
+    'extracted',
+    'inserted',
+    'updated',
+    'unchanged',
+    'rejected',
+    'calls',
+    'ms',
+    'error',
+  ];
+  const rows = b.jobs.map((j) => [
+    j.symbol,
+    j.dataset,
+    j.status,
+    ...[j.extracted, j.inserted, j.updated, j.unchanged, j.rejected, j.apiCalls].map(String),
+    String(Math.round(j.durationMs)),
+    j.error ? `${j.error.code}: ${j.error.message}` : '',
+  ]);
+  const t = b.totals;
+  rows.push([
+    'total',
+    '',
+    `${b.succeeded} ok`,
+    ...[t.extracted, t.inserted, t.updated, t.unchanged, t.rejected, t.apiCalls].map(String),
+    String(Math.round(b.durationMs)),
+    b.failed ? `${b.failed} failed` : '',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = (i: number) => i >= 3 && i <= 9;
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) =>
+        i === cells.length - 1
+          ? c
+          : numeric(i)
+            ? c.padStart(widths[i] ?? 0)
+            : c.padEnd(widths[i] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w, i) => (i === widths.length - 1 ? '-----' : '-'.repeat(w))).join('  ');
+  return [line(head), rule, ...rows.slice(0, -1).map(line), rule, line(rows.at(-1) ?? [])].join(
+    '\n',
+  );
 }
 
 /** A backfill summary. */
@@ -60,6 +108,10 @@ export function formatStatus(s: StatusReport): string {
 export function formatHealth(h: HealthReport): string {
   return [
     h.ok ? 'healthy' : 'UNHEALTHY',
-    ...h.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(11)} ${c.detail}`),
+    // The library says what to call; the CLI user runs the command that does it.
+    ...h.checks.map(
+      (c) =>
+        `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(11)} ${c.detail.replace('run installSchema', 'run `stock-etl init-db`')}`,
+    ),
   ].join('\n');
 }

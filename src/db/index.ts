@@ -14,6 +14,7 @@ export {
   SCHEMA_VERSION,
 } from './install';
 export type { Migration } from './migration';
+export { installedSchemaVersion } from './schema-version';
 export { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './scoped-db';
 export type {
   Db,

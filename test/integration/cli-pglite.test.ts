@@ -1,0 +1,3 @@
+import { cliSuite } from '../helpers/cli-suite';
+
+cliSuite('pglite');
