@@ -42,17 +42,33 @@ export function validateSymbol(symbol: unknown, field = 'symbol'): string {
 }
 
 /**
- * The symbol as stored: surrounding blanks trimmed, upper-cased, then validated like
- * {@link validateSymbol}. Alpha Vantage answers `ibm` and `IBM` alike, and one symbol must map to
- * one set of rows, so the pipeline and the streaming service key everything by this form.
- * @throws ValidationError as {@link validateSymbol}
+ * The symbol as stored: validated as given (ASCII only, see {@link validateSymbol}, surrounding
+ * ASCII blanks aside), then trimmed and upper-cased. The raw input is checked *before* any
+ * normalisation: Unicode case mapping turns `'ı'` into `I` and `'ß'` into `SS`, so validating the
+ * upper-cased text would fetch and store a symbol nobody asked for. Alpha Vantage answers `ibm`
+ * and `IBM` alike, and one symbol must map to one set of rows, so the pipeline and the streaming
+ * service key everything by this form.
+ * @throws ValidationError for a non-ASCII (or control) character anywhere in the input, or as
+ * {@link validateSymbol}
  */
 export function normalizeSymbol(symbol: unknown, field = 'symbol'): string {
   if (typeof symbol !== 'string') {
     throw new ValidationError(`${field} must be a non-empty string`, { field });
   }
-  return validateSymbol(symbol.trim().toUpperCase(), field);
+  const foreign = NOT_PRINTABLE_ASCII_RE.exec(symbol);
+  if (foreign) {
+    const code = (foreign[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+    throw new ValidationError(
+      `${field} may only contain ASCII letters, digits, ".", "-", "^" and "=", got U+${code} in ${JSON.stringify(symbol.slice(0, MAX_SYMBOL_LENGTH))}`,
+      { field },
+    );
+  }
+  // On ASCII text, trim() removes only ASCII blanks and toUpperCase() maps a-z to A-Z, nothing more.
+  return validateSymbol(symbol.trim(), field).toUpperCase();
 }
+
+// Printable ASCII and the blanks trim() removes; anything else is refused before normalising.
+const NOT_PRINTABLE_ASCII_RE = /[^\x20-\x7e\t\n\v\f\r]/u;
 
 /** First month Alpha Vantage serves intraday history for (documented: "since 2000-01"). */
 export const FIRST_INTRADAY_MONTH = '2000-01';

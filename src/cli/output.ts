@@ -75,7 +75,14 @@ export function formatBackfill(r: BackfillResult): string {
   const loaded = r.months.filter((m) => m.status === 'loaded').length;
   const skipped = r.months.filter((m) => m.status === 'skipped').length;
   const head = `${r.status === 'success' ? 'ok  ' : 'FAIL'} backfill ${r.symbol} ${r.interval}: ${loaded} month(s) loaded, ${skipped} skipped; inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected} (${r.apiCalls} calls, ${(r.durationMs / 1000).toFixed(1)} s)`;
-  return r.error ? `${head}\n  ${r.error.code}: ${r.error.message}` : head;
+  const lines = [head];
+  for (const m of r.rejectedMonths) {
+    lines.push(
+      `  ${m.month}: ${m.rejected} row(s) rejected after ${m.fetches} fetch(es); ${m.refetch ? 'the next backfill fetches it again' : 're-fetches used up'}`,
+    );
+  }
+  if (r.error) lines.push(`  ${r.error.code}: ${r.error.message}`);
+  return lines.join('\n');
 }
 
 /** A status report as text. */
@@ -95,6 +102,16 @@ export function formatStatus(s: StatusReport): string {
     lines.push(
       `  ${f.symbol.padEnd(8)} ${f.dataset.padEnd(16)} through ${f.lastPoint} (loaded ${f.lastSuccessAt.toISOString()})`,
     );
+  }
+  if (s.backfillRejects.months > 0) {
+    lines.push(
+      `backfill months with rejected rows: ${s.backfillRejects.months} (${s.backfillRejects.rows} rows)`,
+    );
+    for (const m of s.backfillRejects.recent) {
+      lines.push(
+        `  ${m.symbol.padEnd(8)} ${m.dataset.padEnd(16)} ${m.month}: ${m.rejected} rejected, fetched ${m.fetches}x`,
+      );
+    }
   }
   lines.push('tables:');
   for (const t of s.tables)

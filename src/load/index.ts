@@ -9,9 +9,13 @@ export { type LoadCallOptions, Loader, type LoaderOptions } from './loader';
 export { PostgresBudgetStore, type PostgresBudgetStoreOptions } from './postgres-budget-store';
 export {
   advanceWatermark,
-  completedMonths,
+  boundedRawJson,
+  type LedgerMonth,
+  MAX_QUARANTINE_ROWS,
+  MAX_RAW_CHARS,
   markMonthComplete,
   quarantineRows,
+  readLedger,
   readWatermark,
 } from './progress';
 export type { ColumnSpec, ColumnType, TableSpec } from './table-spec';

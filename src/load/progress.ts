@@ -1,3 +1,4 @@
+import { previewJson } from '../bounded-text';
 import type { Db } from '../db/types';
 import type { RejectedRow } from '../transform/rows';
 
@@ -37,21 +38,48 @@ export async function advanceWatermark(
   );
 }
 
-/** Months (`YYYY-MM`) already completed for (symbol, dataset) by a backfill. */
-export async function completedMonths(
+/** What the backfill ledger holds for one month. */
+export interface LedgerMonth {
+  /** Rows the month's latest fetch loaded. */
+  rowsLoaded: number;
+  /** Rows the month's latest fetch rejected (0: the month is complete). */
+  rowsRejected: number;
+  /** How many times a backfill has fetched and recorded the month. */
+  fetches: number;
+}
+
+/**
+ * The ledger of (symbol, dataset): one entry per month (`YYYY-MM`) a backfill has recorded. A
+ * month with `rowsRejected > 0` has a hole that a later backfill may fetch again.
+ */
+export async function readLedger(
   db: Db,
   q: string,
   symbol: string,
   dataset: string,
-): Promise<Set<string>> {
-  const { rows } = await db.query<{ month: string }>(
-    `SELECT to_char(month, 'YYYY-MM') AS month FROM ${q}.etl_backfill_ledger WHERE symbol = $1 AND dataset = $2`,
+): Promise<Map<string, LedgerMonth>> {
+  const { rows } = await db.query<{
+    month: string;
+    rows_loaded: number;
+    rows_rejected: number;
+    fetches: number;
+  }>(
+    `SELECT to_char(month, 'YYYY-MM') AS month, rows_loaded, rows_rejected, fetches
+       FROM ${q}.etl_backfill_ledger WHERE symbol = $1 AND dataset = $2`,
     [symbol, dataset],
   );
-  return new Set(rows.map((r) => r.month));
+  return new Map(
+    rows.map((r) => [
+      r.month,
+      { rowsLoaded: r.rows_loaded, rowsRejected: r.rows_rejected, fetches: r.fetches },
+    ]),
+  );
 }
 
-/** Records month `YYYY-MM` as completed. Call it in the transaction that wrote the month's rows. */
+/**
+ * Records month `YYYY-MM` as fetched: rows loaded and rejected by this fetch, and one more fetch.
+ * Call it in the transaction that wrote the month's rows. Returns the month's fetch count.
+ */
 export async function markMonthComplete(
   db: Db,
   q: string,
@@ -60,16 +88,35 @@ export async function markMonthComplete(
   month: string,
   rowsLoaded: number,
   at: Date,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO ${q}.etl_backfill_ledger (symbol, dataset, month, rows_loaded, completed_at)
-     VALUES ($1, $2, ($3 || '-01')::date, $4, $5)
-     ON CONFLICT (symbol, dataset, month) DO UPDATE SET rows_loaded = EXCLUDED.rows_loaded, completed_at = EXCLUDED.completed_at`,
-    [symbol, dataset, month, rowsLoaded, at.toISOString()],
+  rowsRejected = 0,
+): Promise<number> {
+  const { rows } = await db.query<{ fetches: number }>(
+    `INSERT INTO ${q}.etl_backfill_ledger AS l (symbol, dataset, month, rows_loaded, rows_rejected, fetches, completed_at)
+     VALUES ($1, $2, ($3 || '-01')::date, $4, $5, 1, $6)
+     ON CONFLICT (symbol, dataset, month) DO UPDATE
+       SET rows_loaded = EXCLUDED.rows_loaded, rows_rejected = EXCLUDED.rows_rejected,
+           fetches = l.fetches + 1, completed_at = EXCLUDED.completed_at
+     RETURNING fetches`,
+    [symbol, dataset, month, rowsLoaded, rowsRejected, at.toISOString()],
   );
+  return rows[0]?.fetches ?? 1;
 }
 
-/** Writes rejected rows to the quarantine table; returns how many. */
+/** Longest raw value stored per reject, in characters of JSON; a larger one is stored as a marked preview. */
+export const MAX_RAW_CHARS = 4096;
+
+/**
+ * Most rejects stored per call (one response); the rest are counted in one summary row. The job's
+ * `rows_rejected` always counts every reject.
+ */
+export const MAX_QUARANTINE_ROWS = 1000;
+
+/**
+ * Writes rejected rows to the quarantine table; returns how many rows were written. At most
+ * {@link MAX_QUARANTINE_ROWS} rejects are stored one by one, followed by a summary row counting
+ * the others; each raw value is capped at {@link MAX_RAW_CHARS} characters of JSON (a larger one
+ * is stored as `{"truncated": true, "preview": "…"}`), so a hostile response cannot fill the table.
+ */
 export async function quarantineRows(
   db: Db,
   q: string,
@@ -77,26 +124,64 @@ export async function quarantineRows(
   rejects: readonly RejectedRow[],
 ): Promise<number> {
   if (rejects.length === 0) return 0;
+  const stored: RejectedRow[] = rejects.slice(0, MAX_QUARANTINE_ROWS);
+  const omitted = rejects.length - stored.length;
+  if (omitted > 0) {
+    const first = rejects[0] as RejectedRow;
+    stored.push({
+      dataset: first.dataset,
+      symbol: first.symbol,
+      sourceKey: null,
+      reason: `${omitted} more rejected rows of this response not stored (at most ${MAX_QUARANTINE_ROWS} per response); the job's rows_rejected counts them all`,
+      raw: {
+        omitted,
+        firstOmitted: rejects[MAX_QUARANTINE_ROWS]?.sourceKey ?? null,
+        lastOmitted: rejects[rejects.length - 1]?.sourceKey ?? null,
+      },
+    });
+  }
   const { rowCount } = await db.query(
     `INSERT INTO ${q}.etl_rejected_rows (job_id, dataset, symbol, source_key, reason, raw)
      SELECT $1::bigint, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
     [
       jobId,
-      rejects.map((r) => r.dataset),
-      rejects.map((r) => r.symbol),
-      rejects.map((r) => r.sourceKey),
-      rejects.map((r) => r.reason),
-      rejects.map((r) => safeJson(r.raw)),
+      stored.map((r) => pgText(r.dataset)),
+      stored.map((r) => pgText(r.symbol)),
+      stored.map((r) => (r.sourceKey === null ? null : pgText(r.sourceKey))),
+      stored.map((r) => pgText(r.reason)),
+      stored.map((r) => boundedRawJson(r.raw)),
     ],
   );
   return rowCount;
 }
 
-function safeJson(raw: unknown): string | null {
-  if (raw === undefined) return null;
-  try {
-    return JSON.stringify(raw) ?? null;
-  } catch {
-    return JSON.stringify(String(raw));
-  }
+/** PostgreSQL text cannot hold NUL: a bad value that contains one must not fail the load. */
+function pgText(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
+
+/**
+ * The raw value as JSON text for a `jsonb` column, capped at {@link MAX_RAW_CHARS} characters.
+ * Iterative (a value nested thousands of levels deep cannot overflow the stack). Escapes that are
+ * valid JSON but that `jsonb` refuses — `\u0000` and lone surrogates, which `JSON.stringify` writes
+ * as `\udXXX` — become literal text, so one odd character cannot fail the whole load.
+ */
+export function boundedRawJson(raw: unknown): string | null {
+  if (raw === undefined) return null;
+  const preview = previewJson(raw, MAX_RAW_CHARS);
+  const text = preview.truncated
+    ? JSON.stringify({
+        truncated: true,
+        note: `raw value longer than ${MAX_RAW_CHARS} characters of JSON; the preview is its beginning`,
+        preview: preview.text,
+      })
+    : preview.text;
+  return text.includes('\\u') ? text.replace(JSONB_UNSAFE_ESCAPE, '$1\\\\u$2') : text;
+}
+
+/**
+ * `\u0000` or a surrogate escape, preceded by an even number of backslashes (an odd one would be
+ * an escaped backslash followed by plain text). `JSON.stringify` writes paired surrogates as the
+ * characters themselves, so every surrogate escape it writes is a lone one.
+ */
+const JSONB_UNSAFE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})/g;

@@ -2,10 +2,11 @@ import type { IntradayInterval } from '../alpha-vantage/types';
 import { scopeDb } from '../db/scoped-db';
 import { throwIfAborted } from '../errors/aborted-error';
 import {
-  completedMonths,
   finishJobLog,
   heartbeatJobLog,
+  type LedgerMonth,
   markMonthComplete,
+  readLedger,
   startJobLog,
 } from '../load';
 import { transformIntraday } from '../transform';
@@ -20,7 +21,19 @@ import {
 import { intradayDataset } from './datasets';
 import { ZERO } from './job-runner';
 import { monthsBetween, newYorkMonth } from './planning';
-import type { BackfillMonth, BackfillProgress, BackfillResult, JobError } from './types';
+import type {
+  BackfillMonth,
+  BackfillProgress,
+  BackfillRejectedMonth,
+  BackfillResult,
+  JobError,
+} from './types';
+
+/**
+ * How many times by default a later backfill fetches again a month whose latest fetch rejected
+ * rows, before it leaves the hole and skips the month like a complete one.
+ */
+export const DEFAULT_MAX_REFETCHES = 2;
 
 /** Per-call options of a backfill, already validated. @internal */
 export interface BackfillPlan {
@@ -30,14 +43,24 @@ export interface BackfillPlan {
   to: string;
   signal: AbortSignal | undefined;
   onProgress: ((progress: BackfillProgress) => void) | undefined;
+  /** Re-fetches allowed per month with rejected rows (see {@link DEFAULT_MAX_REFETCHES}). */
+  maxRefetches?: number;
+}
+
+/** Whether a later backfill fetches a recorded month again: it had rejects, re-fetches are left. */
+function refetchPending(entry: LedgerMonth, maxRefetches: number): boolean {
+  return entry.rowsRejected > 0 && entry.fetches <= maxRefetches;
 }
 
 /**
- * Walks the months of `plan` oldest first. A month already in the ledger is skipped (except the
- * current month, which is still growing and always re-fetched). Each month is fetched with
- * `month=YYYY-MM&outputsize=full` and written — rows, rejects, ledger entry, watermark — in one
- * transaction, so a killed process resumes exactly after the last committed month. The next
- * month's download overlaps the current month's load. @internal
+ * Walks the months of `plan` oldest first. A month in the ledger is skipped — unless its latest
+ * fetch rejected rows and it has been re-fetched fewer than `maxRefetches` times (a hole heals
+ * when the source is fixed; a bar that is always bad costs a bounded number of requests), and
+ * except the current month, which is still growing and always re-fetched. Each month is fetched
+ * with `month=YYYY-MM&outputsize=full` and written — rows, rejects, ledger entry with the reject
+ * count, watermark — in one transaction, so a killed process resumes exactly after the last
+ * committed month. The next month's download overlaps the current month's load. Months of the
+ * range whose latest fetch rejected rows are added to `rejectedMonths`. @internal
  */
 export async function walkBackfill(
   ctx: RunContext,
@@ -45,13 +68,18 @@ export async function walkBackfill(
   jobId: number | null,
   tally: JobTally,
   months: BackfillMonth[],
+  rejectedMonths: BackfillRejectedMonth[] = [],
 ): Promise<void> {
   const dataset = intradayDataset(plan.interval);
   const { symbol, interval, signal } = plan;
+  const maxRefetches = plan.maxRefetches ?? DEFAULT_MAX_REFETCHES;
   const current = newYorkMonth(ctx.clock.now());
-  const done = await completedMonths(ctx.db, ctx.q, symbol, dataset);
+  const ledger = await readLedger(ctx.db, ctx.q, symbol, dataset);
   const all = monthsBetween(plan.from, plan.to);
-  const todo = all.filter((m) => m === current || !done.has(m));
+  const todo = all.filter((m) => {
+    const entry = ledger.get(m);
+    return m === current || entry === undefined || refetchPending(entry, maxRefetches);
+  });
   const extendedHours = ctx.extendedHours;
   const fetchMonth = (month: string) =>
     ctx.extractor.intraday(symbol, {
@@ -85,7 +113,17 @@ export async function walkBackfill(
   next?.catch(() => {});
   let todoIndex = 0;
   for (const month of all) {
+    const entry = ledger.get(month);
     if (month !== todo[todoIndex]) {
+      // A skipped month with rejects: its re-fetches are used up; the hole stays reported.
+      if (entry && entry.rowsRejected > 0) {
+        rejectedMonths.push({
+          month,
+          rejected: entry.rowsRejected,
+          fetches: entry.fetches,
+          refetch: false,
+        });
+      }
       report({
         month,
         status: 'skipped',
@@ -94,6 +132,7 @@ export async function walkBackfill(
         updated: 0,
         unchanged: 0,
         rejected: 0,
+        refetched: false,
       });
       continue;
     }
@@ -109,8 +148,12 @@ export async function walkBackfill(
       interval,
       month,
       extendedHours,
+      now: ctx.clock.now(),
+      calendar: ctx.calendar,
     });
     throwIfAborted(signal, 'backfill');
+    // The current month is never recorded: it is fetched again on every run anyway.
+    let fetches = 1;
     const counts = await commitRows(
       ctx,
       { symbol, dataset, jobId },
@@ -119,8 +162,8 @@ export async function walkBackfill(
       (tx) => ctx.loader.loadIntraday(t.rows, { tx }),
       month === current
         ? undefined
-        : (tx) =>
-            markMonthComplete(
+        : async (tx) => {
+            fetches = await markMonthComplete(
               tx,
               ctx.q,
               symbol,
@@ -128,14 +171,23 @@ export async function walkBackfill(
               month,
               t.rows.length,
               new Date(ctx.clock.now()),
-            ),
+              t.rejects.length,
+            );
+          },
     );
+    if (t.rejects.length > 0) {
+      const refetch =
+        month === current ||
+        refetchPending({ rowsLoaded: 0, rowsRejected: t.rejects.length, fetches }, maxRefetches);
+      rejectedMonths.push({ month, rejected: t.rejects.length, fetches, refetch });
+    }
     if (jobId !== null) await heartbeatJobLog(ctx.db, ctx.q, jobId, new Date(ctx.clock.now()));
     report({
       month,
       status: 'loaded',
       extracted: series.bars.length + series.malformed.length,
       rejected: t.rejects.length,
+      refetched: entry !== undefined && entry.rowsRejected > 0,
       ...counts,
     });
   }
@@ -151,6 +203,7 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
   const started = ctx.clock.now();
   const tally = newTally();
   const months: BackfillMonth[] = [];
+  const rejectedMonths: BackfillRejectedMonth[] = [];
   let jobId: number | null;
   try {
     await ctx.ensureStarted();
@@ -162,6 +215,7 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
       interval,
       status: 'failed',
       months: [],
+      rejectedMonths: [],
       ...ZERO,
       apiCalls: 0,
       durationMs: ctx.clock.now() - started,
@@ -181,6 +235,7 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
       jobId,
       tally,
       months,
+      rejectedMonths,
     );
   } catch (e) {
     error = toJobError(e);
@@ -206,6 +261,7 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
     interval: interval,
     status: error ? 'failed' : 'success',
     months,
+    rejectedMonths,
     ...totals,
     apiCalls: tally.apiCalls,
     durationMs: ctx.clock.now() - started,
@@ -231,7 +287,10 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
           month: m.month,
           status: m.status,
           rows: m.inserted + m.updated + m.unchanged,
+          ...(m.rejected > 0 ? { rejected: m.rejected } : {}),
+          ...(m.refetched ? { refetched: true } : {}),
         })),
+        ...(rejectedMonths.length > 0 ? { rejectedMonths } : {}),
       },
     },
     new Date(ctx.clock.now()),

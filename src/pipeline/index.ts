@@ -1,3 +1,4 @@
+export { DEFAULT_MAX_REFETCHES } from './backfill';
 export { assertDataset, DATASETS, type Dataset, intradayDataset } from './datasets';
 export type { ExtractCallOptions, PipelineExtractor } from './extractor-port';
 export {
@@ -18,9 +19,11 @@ export {
   type StatusOptions,
   type StatusReport,
 } from './status';
+export type { BackfillRejectEntry, BackfillRejectsReport } from './status-rejects';
 export type {
   BackfillMonth,
   BackfillProgress,
+  BackfillRejectedMonth,
   BackfillResult,
   BatchResult,
   JobCounts,

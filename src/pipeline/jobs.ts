@@ -100,6 +100,8 @@ export async function runDatasetJob(
     return outcome(t, counts, extracted, extra);
   };
   const size = (series: TimeSeries<unknown>) => series.bars.length + series.malformed.length;
+  // Read after the fetch (rate-limit waits can be long): bars dated after it cannot exist yet.
+  const bounds = () => ({ now: ctx.clock.now(), calendar: ctx.calendar });
 
   if (dataset === 'daily' || dataset === 'daily_adjusted') {
     const wm = await readWatermark(ctx.db, ctx.q, symbol, dataset);
@@ -116,7 +118,7 @@ export async function runDatasetJob(
           : ctx.extractor.daily(symbol, { ...call, outputsize: size }),
     );
     const series = fetched.series;
-    const t = transformDaily(series, { symbol, dataset, policy });
+    const t = transformDaily(series, { symbol, dataset, policy, ...bounds() });
     return load(
       t,
       size(series),
@@ -141,7 +143,12 @@ export async function runDatasetJob(
       : adjusted
         ? await ctx.extractor.monthlyAdjusted(symbol, call)
         : await ctx.extractor.monthly(symbol, call);
-    const t = (weekly ? transformWeekly : transformMonthly)(series, { symbol, dataset, policy });
+    const t = (weekly ? transformWeekly : transformMonthly)(series, {
+      symbol,
+      dataset,
+      policy,
+      ...bounds(),
+    });
     return load(
       t,
       size(series),
@@ -170,7 +177,14 @@ export async function runDatasetJob(
         ctx.extractor.intraday(symbol, { ...call, interval, outputsize: size, extendedHours }),
     );
     const series = fetched.series;
-    const t = transformIntraday(series, { symbol, dataset, policy, interval, extendedHours });
+    const t = transformIntraday(series, {
+      symbol,
+      dataset,
+      policy,
+      interval,
+      extendedHours,
+      ...bounds(),
+    });
     return load(
       t,
       size(series),
@@ -202,7 +216,7 @@ export async function runDatasetJob(
 
   // dataset === 'index'
   const series = await ctx.extractor.indexData(symbol, { ...call, interval: 'daily' });
-  const t = transformIndex(series, { symbol, dataset, policy });
+  const t = transformIndex(series, { symbol, dataset, policy, ...bounds() });
   return load(
     t,
     size(series),

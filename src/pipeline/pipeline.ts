@@ -16,7 +16,7 @@ import { type Listener, TypedEmitter } from '../events';
 import { failStaleJobs, Loader, type LoadMethod } from '../load';
 import { type Logger, noopLogger } from '../logger';
 import { REJECT_POLICIES, type RejectPolicy } from '../transform/context';
-import { runBackfill } from './backfill';
+import { DEFAULT_MAX_REFETCHES, runBackfill } from './backfill';
 import type { RunContext } from './context';
 import { assertDataset, type Dataset, intradayDataset } from './datasets';
 import type { PipelineExtractor } from './extractor-port';
@@ -128,6 +128,13 @@ export interface BackfillOptions {
   signal?: AbortSignal;
   /** Called after every month (loaded or skipped). */
   onProgress?: (progress: BackfillProgress) => void;
+  /**
+   * How many times a month whose latest fetch rejected rows is fetched again by later backfills
+   * (counted in the ledger), so a hole heals once the source is fixed while a bar that is always
+   * bad costs a bounded number of requests. `0` never re-fetches.
+   * @default 2 (`DEFAULT_MAX_REFETCHES`)
+   */
+  maxRefetches?: number;
 }
 
 /**
@@ -313,6 +320,10 @@ export class Pipeline {
       to,
       signal: options.signal,
       onProgress: options.onProgress,
+      maxRefetches: nonNegativeInt(
+        options.maxRefetches ?? DEFAULT_MAX_REFETCHES,
+        'options.maxRefetches',
+      ),
     });
   }
 
@@ -351,6 +362,13 @@ export class Pipeline {
     }
     return runJob(this.#ctx, normalized, dataset, options);
   }
+}
+
+function nonNegativeInt(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ValidationError(`${field} must be an integer >= 0, got ${value}`, { field });
+  }
+  return value;
 }
 
 function positiveInt(value: number, field: string): number {

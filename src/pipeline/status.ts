@@ -5,6 +5,7 @@ import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
 import { SCHEMA_VERSION } from '../db/install';
 import type { Db, DbHandle } from '../db/types';
 import { newYorkDate } from './planning';
+import { type BackfillRejectsReport, backfillRejects } from './status-rejects';
 
 /** Options of {@link getStatus}. */
 export interface StatusOptions {
@@ -60,6 +61,11 @@ export interface StatusReport {
   }[];
   /** Per (symbol, dataset) freshness, newest first. */
   freshness: FreshnessEntry[];
+  /**
+   * Backfill months whose latest fetch rejected rows: holes a later backfill fetches again while
+   * re-fetches are left (see `BackfillResult.rejectedMonths`).
+   */
+  backfillRejects: BackfillRejectsReport;
   /** Row count (planner estimate for large tables) and size per table. */
   tables: {
     /** The table name (without schema). */
@@ -96,7 +102,7 @@ export async function getStatus(db: DbHandle, options: StatusOptions = {}): Prom
   const d = toDb(db);
   const now = new Date((options.clock ?? systemClock).now());
   const since = new Date(now.getTime() - 86_400_000).toISOString();
-  const [version, counts, failures, freshness, tables] = await Promise.all([
+  const [version, counts, failures, freshness, tables, rejects] = await Promise.all([
     schemaVersion(d, q),
     d.query<{ status: 'running' | 'success' | 'failed'; n: number }>(
       `SELECT status, count(*)::int AS n FROM ${q}.etl_job_logs WHERE started_at >= $1 GROUP BY status`,
@@ -118,6 +124,7 @@ export async function getStatus(db: DbHandle, options: StatusOptions = {}): Prom
         ORDER BY last_success_at DESC, symbol, dataset`,
     ),
     tableSizes(d, schema, q),
+    backfillRejects(d, q),
   ]);
   const jobs24h = { running: 0, success: 0, failed: 0 };
   for (const r of counts.rows) jobs24h[r.status] = r.n;
@@ -140,6 +147,7 @@ export async function getStatus(db: DbHandle, options: StatusOptions = {}): Prom
       lastPoint: r.last_point,
       lastSuccessAt: new Date(r.last_success_at),
     })),
+    backfillRejects: rejects,
     tables,
   };
 }

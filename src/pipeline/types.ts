@@ -68,6 +68,29 @@ export interface BackfillMonth extends JobCounts {
   month: string;
   /** `loaded` now, `skipped` (already in the ledger), or `failed`. */
   status: 'loaded' | 'skipped' | 'failed';
+  /**
+   * True when the month was in the ledger with rejected rows and was fetched again to fill the
+   * hole (see the `maxRefetches` option of `Pipeline.backfillIntraday`).
+   */
+  refetched: boolean;
+}
+
+/**
+ * A month of a backfill's range whose latest fetch rejected rows: the stored month has a hole
+ * (the rejected bars are in the quarantine, or were skipped, per the reject policy).
+ */
+export interface BackfillRejectedMonth {
+  /** `YYYY-MM`. */
+  month: string;
+  /** Rows rejected by the month's latest fetch. */
+  rejected: number;
+  /** How many times backfills have fetched the month (the current month counts only this run). */
+  fetches: number;
+  /**
+   * True when a later backfill fetches the month again (re-fetches are left, or it is the current
+   * month); false when its re-fetches are used up and the hole stays until you act.
+   */
+  refetch: boolean;
 }
 
 /** Outcome of {@link Pipeline.backfillIntraday}. */
@@ -80,6 +103,11 @@ export interface BackfillResult extends JobCounts {
   status: 'success' | 'failed';
   /** Per month, in order. */
   months: BackfillMonth[];
+  /**
+   * Months of the range whose latest fetch — in this run or, for skipped months, an earlier one —
+   * rejected rows, in order. Empty when every month is complete.
+   */
+  rejectedMonths: BackfillRejectedMonth[];
   /** HTTP requests made. */
   apiCalls: number;
   /** Wall time. */

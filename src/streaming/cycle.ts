@@ -95,7 +95,11 @@ export async function runCycle(
       if (opts.mode === 'bulk') {
         // Options validation guarantees bulkQuotes exists in bulk mode.
         const quotes = await opts.extractor.bulkQuotes!(unit, { signal, onRequest });
-        result = transformBulkQuotes(quotes, { symbols: unit, policy: 'skip' });
+        result = transformBulkQuotes(quotes, {
+          symbols: unit,
+          policy: 'skip',
+          now: opts.clock.now(),
+        });
       } else {
         const symbol = unit[0] as string;
         const quote = await opts.extractor.quote(symbol, { signal, onRequest });

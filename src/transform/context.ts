@@ -1,5 +1,7 @@
 import type { MalformedBar } from '../alpha-vantage/types';
+import { capText, describeValue } from '../bounded-text';
 import { RejectedRowsError } from '../errors/rejected-rows-error';
+import type { TradingCalendar } from './bounds';
 import type { RejectedRow, TransformResult } from './rows';
 
 /**
@@ -16,6 +18,11 @@ export type RejectPolicy = 'quarantine' | 'skip' | 'throw';
 /** Every reject policy, for option validation. */
 export const REJECT_POLICIES: readonly RejectPolicy[] = ['quarantine', 'skip', 'throw'];
 
+/** Longest reject reason kept; longer ones are cut and marked (a bad value can be 50 MB). */
+export const MAX_REASON_CHARS = 1000;
+/** Longest source key kept on a reject (a real one is a date or date-time). */
+export const MAX_SOURCE_KEY_CHARS = 100;
+
 /** Context every transform takes: who the rows are for and what to do with bad ones. */
 export interface TransformContext {
   /**
@@ -30,6 +37,32 @@ export interface TransformContext {
    * @default 'quarantine'
    */
   policy?: RejectPolicy;
+  /**
+   * When the response was received, in milliseconds since the epoch, from the caller's clock (the
+   * pipeline passes its `Clock`'s reading; the transforms are pure and never read a clock). Bars
+   * dated after `now + futureSkewMs` cannot exist yet and are rejected; for day-keyed series the
+   * latest accepted date is the date already begun anywhere on Earth (UTC+14) at that instant.
+   * @default undefined — no upper bound; only the earliest-date bound applies
+   */
+  now?: number;
+  /**
+   * Tolerance past `now` for a host clock that runs behind the source's.
+   * @default 900000 (15 minutes, `DEFAULT_FUTURE_SKEW_MS`)
+   */
+  futureSkewMs?: number;
+  /**
+   * Trading calendar (a `MarketCalendar`): a daily bar — or an intraday bar, with the session
+   * check on — dated on a day without a session (weekend, holiday) is rejected with the reason.
+   * Applied to US listings only (see `checkTradingDays`), and from 1972 on.
+   * @default undefined — no trading-day check (intraday still rejects weekends)
+   */
+  calendar?: TradingCalendar;
+  /**
+   * Whether to check trading days against `calendar`.
+   * @default true for a symbol without an exchange suffix (`IBM`, not `TSCO.LON`), which trades on
+   * US exchanges; a listing elsewhere trades on its own exchange's days
+   */
+  checkTradingDays?: boolean;
 }
 
 /** Collects rows, rejects and warnings of one response and applies the reject policy at the end. */
@@ -52,9 +85,20 @@ export class ResultBuilder<R> {
     private readonly policy: RejectPolicy = 'quarantine',
   ) {}
 
-  /** Records a rejected source row. */
+  /**
+   * Records a rejected source row. The reason and the source key are capped
+   * ({@link MAX_REASON_CHARS}, {@link MAX_SOURCE_KEY_CHARS}) and marked when cut, so no log line,
+   * error or quarantine row repeats a huge bad value; `raw` is capped when it is stored.
+   */
   reject(sourceKey: string | null, reason: string, raw: unknown, symbol = this.symbol): void {
-    this.rejects.push({ dataset: this.dataset, symbol, sourceKey, reason, raw });
+    this.rejects.push({
+      dataset: this.dataset,
+      symbol,
+      sourceKey:
+        typeof sourceKey === 'string' ? capText(sourceKey, MAX_SOURCE_KEY_CHARS) : sourceKey,
+      reason: capText(reason, MAX_REASON_CHARS),
+      raw,
+    });
   }
 
   /** Records the bars the extractor could not parse, with the extractor's reason. */
@@ -72,7 +116,7 @@ export class ResultBuilder<R> {
     if (typeof echoed !== 'string' || echoed.trim() === '') return;
     if (echoed.trim().toUpperCase() !== this.symbol.toUpperCase()) {
       this.warnings.push(
-        `response is for symbol ${JSON.stringify(echoed)}, requested ${JSON.stringify(this.symbol)}; rows use the requested symbol`,
+        `response is for symbol ${describeValue(echoed, 40)}, requested ${JSON.stringify(this.symbol)}; rows use the requested symbol`,
       );
     }
   }

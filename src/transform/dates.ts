@@ -1,3 +1,4 @@
+import { describeValue } from '../bounded-text';
 import { ValidationError } from '../errors/validation-error';
 
 /**
@@ -5,8 +6,6 @@ import { ValidationError } from '../errors/validation-error';
  * no `Date` parsing of local strings, so the host's `TZ` can never leak in, and cheap enough to run
  * once per bar.
  */
-
-const DAY_MS = 86_400_000;
 
 /** The parts of a calendar date. */
 export interface DateParts {
@@ -55,11 +54,19 @@ export function parseIsoDate(text: string): DateParts | null {
   return text.length === 10 ? parseDatePrefix(text) : null;
 }
 
-/** Day of the week of a date: 0 = Sunday … 6 = Saturday (like `Date#getUTCDay`). */
+/**
+ * Day of the week of a date: 0 = Sunday … 6 = Saturday (like `Date#getUTCDay`), proleptic
+ * Gregorian, years 0 on. Integer arithmetic (days from the civil date, H. Hinnant's algorithm):
+ * cheap enough to run per bar.
+ */
 export function weekday(year: number, month: number, day: number): number {
-  // 1970-01-01 was a Thursday (4).
-  const days = Math.floor(Date.UTC(year, month - 1, day) / DAY_MS);
-  return (((days + 4) % 7) + 7) % 7;
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  // Day 0 of this count, 0000-03-01, was a Wednesday (3).
+  return (((days + 3) % 7) + 7) % 7;
 }
 
 /** Formats date parts as `YYYY-MM-DD` (years 0–9999). */
@@ -71,7 +78,7 @@ function requireDate(date: string, field: string): DateParts {
   const parts = typeof date === 'string' ? parseIsoDate(date) : null;
   if (!parts) {
     throw new ValidationError(
-      `${field} must be a real date as YYYY-MM-DD, got ${JSON.stringify(date)}`,
+      `${field} must be a real date as YYYY-MM-DD, got ${describeValue(date)}`,
       {
         field,
       },

@@ -2,7 +2,21 @@
  * The transformer: pure functions from extractor results to canonical rows, with validation and
  * reject (quarantine) records. No database, no network, no host time zone.
  */
-export { REJECT_POLICIES, type RejectPolicy, type TransformContext } from './context';
+export {
+  DEFAULT_FUTURE_SKEW_MS,
+  EARLIEST_DAILY_DATE,
+  EARLIEST_INDEX_DATE,
+  EARLIEST_INTRADAY_DATE,
+  TRADING_DAY_CHECK_FROM,
+  type TradingCalendar,
+} from './bounds';
+export {
+  MAX_REASON_CHARS,
+  MAX_SOURCE_KEY_CHARS,
+  REJECT_POLICIES,
+  type RejectPolicy,
+  type TransformContext,
+} from './context';
 export { monthStart, weekStart } from './dates';
 export { compareDecimals, isPlainDecimal } from './decimal';
 export { type IntradayContext, transformIntraday } from './intraday';

@@ -1,6 +1,8 @@
 import type { BulkQuote, Quote } from '../alpha-vantage/types';
+import { describeValue } from '../bounded-text';
 import { ValidationError } from '../errors/validation-error';
 import { NEW_YORK } from '../time/zone';
+import { EARLIEST_DAILY_DATE, latestDate, latestInstant, rangeProblem } from './bounds';
 import { type RejectPolicy, ResultBuilder } from './context';
 import { formatDate, parseIsoDate } from './dates';
 import { IsoFormatter } from './iso';
@@ -19,6 +21,12 @@ export interface QuoteContext {
   dataset?: string;
   /** What to do with a rejected quote. @default 'quarantine' */
   policy?: RejectPolicy;
+  /**
+   * Tolerance for a host clock behind the source's: a `latestTradingDay` after the date already
+   * begun anywhere on Earth at `observedAt + futureSkewMs` is rejected.
+   * @default 900000 (15 minutes)
+   */
+  futureSkewMs?: number;
 }
 
 /** Options of {@link transformBulkQuotes}. */
@@ -35,6 +43,14 @@ export interface BulkQuoteContext {
   timeZone?: string;
   /** What to do with rejected entries. @default 'quarantine' */
   policy?: RejectPolicy;
+  /**
+   * When the entries were received (ms since the epoch, from the caller's clock): an entry
+   * timestamped after `now + futureSkewMs` is rejected.
+   * @default undefined — no upper bound
+   */
+  now?: number;
+  /** Tolerance past `now`. @default 900000 (15 minutes) */
+  futureSkewMs?: number;
 }
 
 /** A nullable decimal field: placeholders become `null`; anything else must be valid. */
@@ -46,6 +62,20 @@ interface Optional {
 function optional(field: string, value: unknown, check: typeof priceProblem): Optional {
   if (isPlaceholder(value)) return { value: null, problem: null };
   return { value: value as string, problem: check(field, value) };
+}
+
+/** True when two rows of one symbol and instant carry the same values (one quote sent twice). */
+function sameQuote(a: QuoteRow, b: QuoteRow): boolean {
+  return (
+    a.price === b.price &&
+    a.open === b.open &&
+    a.high === b.high &&
+    a.low === b.low &&
+    a.volume === b.volume &&
+    a.previousClose === b.previousClose &&
+    a.change === b.change &&
+    a.changePercent === b.changePercent
+  );
 }
 
 /** `"1.8418%"` → `"1.8418"`: GLOBAL_QUOTE sends the sign, bulk quotes do not. */
@@ -105,7 +135,8 @@ function quoteValues(
  * A GLOBAL_QUOTE → one `stock_quotes` row keyed by `observedAt` (GLOBAL_QUOTE has no timestamp of
  * its own). Price is required; the other values may be placeholders (→ `null`) but must be valid
  * when present, and `low ≤ open, price ≤ high` when open/high/low are all present. A `%` suffix on
- * the change percent is dropped.
+ * the change percent is dropped. `latestTradingDay` must lie between 1900 and the date of
+ * `observedAt` (plus `futureSkewMs`) anywhere on Earth.
  *
  * @throws {@link ValidationError} when `observedAt` is not a valid Date
  * @throws {@link RejectedRowsError} with policy `'throw'` when the quote is rejected
@@ -119,10 +150,16 @@ export function transformQuote(quote: Quote, ctx: QuoteContext): TransformResult
   const out = new ResultBuilder<QuoteRow>(ctx.dataset ?? 'quote', symbol, ctx.policy);
   if (ctx.symbol !== undefined) out.checkEchoedSymbol(echoed);
   const day = quote.latestTradingDay;
+  const range = {
+    earliest: EARLIEST_DAILY_DATE,
+    latest: latestDate(latestInstant(ctx.observedAt.getTime(), ctx.futureSkewMs)),
+  };
   let problem: string | null = null;
   if (symbol === '') problem = 'symbol is missing';
   else if (typeof day !== 'string' || !parseIsoDate(day)) {
-    problem = `latestTradingDay is not a real date (YYYY-MM-DD): ${JSON.stringify(day)}`;
+    problem = `latestTradingDay is not a real date (YYYY-MM-DD): ${describeValue(day)}`;
+  } else {
+    problem = rangeProblem('latestTradingDay', day, range);
   }
   const values = problem ?? quoteValues(quote);
   if (typeof values === 'string') {
@@ -141,8 +178,10 @@ export function transformQuote(quote: Quote, ctx: QuoteContext): TransformResult
 /**
  * REALTIME_BULK_QUOTES entries → `stock_quotes` rows. `observedAt` is the entry's `timestamp`
  * (US/Eastern wall clock with milliseconds) converted to UTC; `latestTradingDay` is its Eastern
- * date; `close` is the price. The extended-hours fields have no column and are not kept. Two
- * entries with the same symbol and instant: the first wins, the other is rejected.
+ * date; `close` is the price. The extended-hours fields have no column and are not kept. An
+ * entry after `ctx.now` (plus `futureSkewMs`) or dated before 1900 is rejected. Two entries with
+ * the same symbol and instant: the first wins; the other is dropped when it carries the same
+ * values, rejected otherwise.
  *
  * @throws {@link ValidationError} for an unknown `timeZone`
  * @throws {@link RejectedRowsError} with policy `'throw'` when any entry is rejected
@@ -155,17 +194,22 @@ export function transformBulkQuotes(
   const label = ctx.symbols?.join(',') ?? 'bulk quotes';
   const out = new ResultBuilder<QuoteRow>(ctx.dataset ?? 'quote', label, ctx.policy);
   const parser = new WallClockParser(resolveZone(ctx.timeZone ?? NEW_YORK));
+  const latestMs = latestInstant(ctx.now, ctx.futureSkewMs);
   const iso = new IsoFormatter();
-  const seen = new Set<string>();
+  const seen = new Map<string, QuoteRow>();
   for (const q of quotes) {
     const sent = typeof q.symbol === 'string' ? q.symbol.trim() : '';
     const symbol = requested ? requested.get(sent.toUpperCase()) : sent;
     const time = typeof q.timestamp === 'string' ? q.timestamp : null;
     let problem: string | null = null;
     if (sent === '') problem = 'symbol is missing';
-    else if (symbol === undefined) problem = `symbol ${JSON.stringify(sent)} was not requested`;
+    else if (symbol === undefined) problem = `symbol ${describeValue(sent, 40)} was not requested`;
     else if (time === null || !parser.read(time)) {
-      problem = `timestamp is not a real date-time: ${JSON.stringify(q.timestamp)}`;
+      problem = `timestamp is not a real date-time: ${describeValue(q.timestamp)}`;
+    } else if (parser.last.utcMs > latestMs) {
+      problem = `timestamp ${time} is in the future (latest possible ${iso.format(latestMs)})`;
+    } else if (parser.last.day.date < EARLIEST_DAILY_DATE) {
+      problem = `timestamp ${time} is before ${EARLIEST_DAILY_DATE}, the earliest date accepted`;
     }
     const values = problem ?? quoteValues({ ...q, price: q.close });
     if (typeof values === 'string') {
@@ -175,17 +219,26 @@ export function transformBulkQuotes(
     const { day, utcMs } = parser.last;
     const observedAt = iso.format(utcMs);
     const key = `${symbol}|${observedAt}`;
-    if (seen.has(key)) {
-      out.reject(time, `duplicate quote for ${symbol} at ${time}`, q, symbol);
-      continue;
-    }
-    seen.add(key);
-    out.rows.push({
+    const row: QuoteRow = {
       symbol: symbol as string,
       observedAt,
       latestTradingDay: formatDate(day.year, day.month, day.day),
       ...values,
-    });
+    };
+    const first = seen.get(key);
+    if (first !== undefined) {
+      if (!sameQuote(first, row)) {
+        out.reject(
+          time,
+          `duplicate quote for ${symbol} at ${time} with different values`,
+          q,
+          symbol,
+        );
+      }
+      continue;
+    }
+    seen.set(key, row);
+    out.rows.push(row);
   }
   return out.finish();
 }

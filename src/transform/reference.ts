@@ -1,4 +1,5 @@
 import type { CompanyOverview, ListingEntry } from '../alpha-vantage/types';
+import { describeValue } from '../bounded-text';
 import { type RejectPolicy, ResultBuilder } from './context';
 import { parseIsoDate } from './dates';
 import { isPlaceholder, textOrNull } from './nullish';
@@ -67,7 +68,7 @@ export function transformOverview(
 function listingDate(field: string, value: unknown): { value: string | null } | string {
   if (isPlaceholder(value)) return { value: null };
   if (typeof value === 'string' && parseIsoDate(value.trim())) return { value: value.trim() };
-  return `${field} is not a real date (YYYY-MM-DD): ${JSON.stringify(value)}`;
+  return `${field} is not a real date (YYYY-MM-DD): ${describeValue(value)}`;
 }
 
 /**
@@ -95,9 +96,9 @@ export function transformListing(
     const delisting = listingDate('delistingDate', entry.delistingDate);
     let problem: string | null = null;
     if (symbol === '') problem = 'symbol is missing';
-    else if (/\s/.test(symbol)) problem = `symbol contains whitespace: ${JSON.stringify(symbol)}`;
+    else if (/\s/.test(symbol)) problem = `symbol contains whitespace: ${describeValue(symbol)}`;
     else if (entry.status !== 'Active' && entry.status !== 'Delisted') {
-      problem = `status is neither Active nor Delisted: ${JSON.stringify(entry.status)}`;
+      problem = `status is neither Active nor Delisted: ${describeValue(entry.status)}`;
     } else if (typeof ipo === 'string') problem = ipo;
     else if (typeof delisting === 'string') problem = delisting;
     if (problem !== null || typeof ipo === 'string' || typeof delisting === 'string') {

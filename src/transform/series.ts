@@ -1,4 +1,14 @@
 import type { AdjustedPriceBar, IndexBar, PriceBar, TimeSeries } from '../alpha-vantage/types';
+import { describeValue } from '../bounded-text';
+import {
+  ClosedDays,
+  type DateRange,
+  dateRange,
+  EARLIEST_DAILY_DATE,
+  EARLIEST_INDEX_DATE,
+  isUsListing,
+  rangeProblem,
+} from './bounds';
 import { ResultBuilder, type TransformContext } from './context';
 import { monthStart, parseIsoDate, weekStart } from './dates';
 import type { DailyPriceRow, IndexPriceRow, PeriodPriceRow, TransformResult } from './rows';
@@ -6,9 +16,10 @@ import { validateAdjusted, validateBar } from './validate';
 
 /**
  * Date-keyed series: daily (adjusted or not), weekly/monthly (keyed by period start) and index
- * levels. Bars arrive newest first; the first bar seen for a key wins and later ones with the same
- * key are rejected as duplicates (a repeated key within one body is a server glitch, and the
- * newest-first order makes the first one the freshest).
+ * levels. Bars arrive newest first. A second bar with the same date and the same values is the
+ * same bar sent twice and is dropped silently; a second bar for the same key with other values
+ * is rejected (the first, newest-sent one wins: a repeated key within one body is a server
+ * glitch, and the newest-first order makes the first one the freshest).
  */
 
 /** Period length of a weekly/monthly series. */
@@ -18,37 +29,66 @@ function isAdjusted(bar: PriceBar | AdjustedPriceBar): bar is AdjustedPriceBar {
   return 'adjustedClose' in bar;
 }
 
-/** Why a bar's date key is unusable, or `null`. */
-function dateProblem(time: unknown): string | null {
+/** Why a bar's date key is unusable — not a real date, or outside `range` — or `null`. */
+function dateProblem(time: unknown, range: DateRange): string | null {
   if (typeof time !== 'string') return 'time is missing';
-  return parseIsoDate(time)
-    ? null
-    : `time is not a real date (YYYY-MM-DD): ${JSON.stringify(time)}`;
+  if (!parseIsoDate(time)) {
+    return `time is not a real date (YYYY-MM-DD): ${describeValue(time)}`;
+  }
+  return rangeProblem('date', time, range);
 }
 
 /** Validation shared by every price bar, adjusted fields included when present. */
-function priceBarProblem(bar: PriceBar | AdjustedPriceBar): string | null {
+function priceBarProblem(bar: PriceBar | AdjustedPriceBar, range: DateRange): string | null {
   return (
-    dateProblem(bar.time) ?? validateBar(bar) ?? (isAdjusted(bar) ? validateAdjusted(bar) : null)
+    dateProblem(bar.time, range) ??
+    validateBar(bar) ??
+    (isAdjusted(bar) ? validateAdjusted(bar) : null)
   );
+}
+
+/** The fields two copies of one bar must agree on to be the same bar. */
+const SAME_FIELDS = [
+  'time',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'adjustedClose',
+  'dividendAmount',
+  'splitCoefficient',
+] as const;
+
+/** True when `a` and `b` are the same bar sent twice (same date, same values as text). */
+export function sameBar(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const field of SAME_FIELDS) if (x[field] !== y[field]) return false;
+  return true;
 }
 
 /** How one date-keyed series maps to rows (see {@link collectDated}). */
 interface DatedMapping<B, R> {
-  /** Why a bar is unusable, or `null`. */
-  problem: (bar: B) => string | null;
+  /** The earliest date the series may have. */
+  earliest: string;
+  /** Whether a bar on a day without a session is rejected (with `ctx.calendar`). */
+  tradingDays: boolean;
+  /** Why a bar is unusable (its date already checked against the range), or `null`. */
+  problem: (bar: B, range: DateRange) => string | null;
   /** The row key of a valid bar (its date, or its period start). */
   key: (bar: B & { time: string }) => string;
-  /** The reject reason for a second bar with the same key. */
+  /** The reject reason for a second bar with the same key and other values. */
   duplicate: (bar: B & { time: string }, key: string, first: string) => string;
   /** The row of a valid, first-of-its-key bar. */
   row: (bar: B & { time: string }, key: string) => R;
 }
 
 /**
- * The loop every date-keyed transform shares: validate each bar, keep the first bar of each key
- * (newest first), reject the rest with a reason, add the extractor's malformed bars, apply the
- * policy.
+ * The loop every date-keyed transform shares: validate each bar (dates bounded by the context's
+ * `now` and the series' earliest date, trading days checked where asked), keep the first bar of
+ * each key (newest first), drop identical copies, reject conflicting ones with a reason, add the
+ * extractor's malformed bars, apply the policy.
  */
 function collectDated<B extends { time: string }, R>(
   series: TimeSeries<B>,
@@ -57,9 +97,18 @@ function collectDated<B extends { time: string }, R>(
 ): TransformResult<R> {
   const out = new ResultBuilder<R>(ctx.dataset, ctx.symbol, ctx.policy);
   out.checkEchoedSymbol(series.meta?.symbol);
-  const firstOfKey = new Map<string, string>();
+  const range = dateRange(map.earliest, ctx);
+  const calendar =
+    map.tradingDays && (ctx.checkTradingDays ?? isUsListing(ctx.symbol)) && ctx.calendar
+      ? new ClosedDays(ctx.calendar)
+      : undefined;
+  const firstOfKey = new Map<string, B>();
   for (const bar of series.bars) {
-    const problem = map.problem(bar);
+    let problem = map.problem(bar, range);
+    if (problem === null && calendar) {
+      const closed = calendar.reason(bar.time);
+      if (closed !== null) problem = `date ${bar.time} is not a trading day (${closed})`;
+    }
     if (problem !== null) {
       out.reject(typeof bar.time === 'string' ? bar.time : null, problem, bar);
       continue;
@@ -67,10 +116,10 @@ function collectDated<B extends { time: string }, R>(
     const key = map.key(bar);
     const first = firstOfKey.get(key);
     if (first !== undefined) {
-      out.reject(bar.time, map.duplicate(bar, key, first), bar);
+      if (!sameBar(first, bar)) out.reject(bar.time, map.duplicate(bar, key, first.time), bar);
       continue;
     }
-    firstOfKey.set(key, bar.time);
+    firstOfKey.set(key, bar);
     out.rows.push(map.row(bar, key));
   }
   out.rejectMalformed(series.malformed);
@@ -82,6 +131,10 @@ function collectDated<B extends { time: string }, R>(
  * trading day. Adjusted bars keep the raw OHLCV and add adjusted close, dividend and split
  * coefficient; unadjusted bars leave those three `null`.
  *
+ * Rejected per bar: a date that is not real, before 1900 or after `ctx.now` (see
+ * {@link TransformContext.now}), on a day without a session per `ctx.calendar` (US listings),
+ * bad values, or a second bar of the same date with other values.
+ *
  * @throws {@link RejectedRowsError} with policy `'throw'` when any bar is rejected.
  */
 export function transformDaily(
@@ -89,9 +142,11 @@ export function transformDaily(
   ctx: TransformContext,
 ): TransformResult<DailyPriceRow> {
   return collectDated(series, ctx, {
+    earliest: EARLIEST_DAILY_DATE,
+    tradingDays: true,
     problem: priceBarProblem,
     key: (bar) => bar.time,
-    duplicate: (bar) => `duplicate trade date ${bar.time}`,
+    duplicate: (bar) => `duplicate trade date ${bar.time} with different values`,
     row: (bar) => {
       const adjusted = isAdjusted(bar);
       return {
@@ -126,6 +181,10 @@ export function transformPeriod(
 ): TransformResult<PeriodPriceRow> {
   const startOf = period === 'week' ? weekStart : monthStart;
   return collectDated(series, ctx, {
+    earliest: EARLIEST_DAILY_DATE,
+    // Weekly/monthly keys are the period's latest data date, which is not evidenced to always be
+    // a session day; bounding them is enough to protect the watermark.
+    tradingDays: false,
     problem: priceBarProblem,
     key: (bar) => startOf(bar.time),
     duplicate: (_bar, periodStart, first) =>
@@ -185,10 +244,14 @@ export function transformIndex(
   ctx: TransformContext,
 ): TransformResult<IndexPriceRow> {
   return collectDated(series, ctx, {
+    earliest: EARLIEST_INDEX_DATE,
+    // INDEX_DATA covers indices of many exchanges (and the index symbol says nothing about which).
+    tradingDays: false,
     // Some index series omit volume altogether; treat a missing one like an explicit null.
-    problem: (bar) => dateProblem(bar.time) ?? validateBar({ ...bar, volume: bar.volume ?? null }),
+    problem: (bar, range) =>
+      dateProblem(bar.time, range) ?? validateBar({ ...bar, volume: bar.volume ?? null }),
     key: (bar) => bar.time,
-    duplicate: (bar) => `duplicate trade date ${bar.time}`,
+    duplicate: (bar) => `duplicate trade date ${bar.time} with different values`,
     row: (bar) => ({
       symbol: ctx.symbol,
       tradeDate: bar.time,

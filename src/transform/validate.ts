@@ -1,3 +1,4 @@
+import { capText, describeValue } from '../bounded-text';
 import {
   compareDecimals,
   compareDecimalText,
@@ -27,29 +28,34 @@ export interface BarValues {
   volume: string | null;
 }
 
+/** A valid but possibly absurdly long number, as shown in a reason. */
+function shown(value: string): string {
+  return capText(value, 40);
+}
+
 /**
  * Why `value` is not a usable price — not a string, not a plain decimal (`"NaN"`, `""`, `"1e5"`) or
  * negative — or `null` when it is fine. Zero is accepted: it is a real (if odd) print, not garbage.
  */
 export function priceProblem(field: string, value: unknown): string | null {
   if (typeof value !== 'string') return `${field} is missing`;
-  if (!isPlainDecimal(value)) return `${field} is not a plain decimal: ${JSON.stringify(value)}`;
-  if (isNegativeDecimal(value)) return `${field} is negative: ${value}`;
+  if (!isPlainDecimal(value)) return `${field} is not a plain decimal: ${describeValue(value)}`;
+  if (isNegativeDecimal(value)) return `${field} is negative: ${shown(value)}`;
   return null;
 }
 
 /** Why `value` is not a usable signed decimal (changes may be negative), or `null`. */
 export function signedDecimalProblem(field: string, value: unknown): string | null {
   if (typeof value !== 'string') return `${field} is missing`;
-  if (!isPlainDecimal(value)) return `${field} is not a plain decimal: ${JSON.stringify(value)}`;
+  if (!isPlainDecimal(value)) return `${field} is not a plain decimal: ${describeValue(value)}`;
   return null;
 }
 
 /** Why `value` is not a usable volume (digits only, fits `bigint`), or `null`. */
 export function volumeProblem(field: string, value: unknown): string | null {
   if (typeof value !== 'string') return `${field} is missing`;
-  if (!isDigits(value)) return `${field} is not a non-negative integer: ${JSON.stringify(value)}`;
-  if (!fitsBigint(value)) return `${field} is too large for bigint: ${value}`;
+  if (!isDigits(value)) return `${field} is not a non-negative integer: ${describeValue(value)}`;
+  if (!fitsBigint(value)) return `${field} is too large for bigint: ${shown(value)}`;
   return null;
 }
 
@@ -82,11 +88,11 @@ function ohlcProblemOf(
   close: string,
   c: number,
 ): string | null {
-  if (greater(low, l, high, h)) return `low ${low} > high ${high}`;
-  if (greater(low, l, open, o)) return `low ${low} > open ${open}`;
-  if (greater(low, l, close, c)) return `low ${low} > close ${close}`;
-  if (greater(open, o, high, h)) return `open ${open} > high ${high}`;
-  if (greater(close, c, high, h)) return `close ${close} > high ${high}`;
+  if (greater(low, l, high, h)) return `low ${shown(low)} > high ${shown(high)}`;
+  if (greater(low, l, open, o)) return `low ${shown(low)} > open ${shown(open)}`;
+  if (greater(low, l, close, c)) return `low ${shown(low)} > close ${shown(close)}`;
+  if (greater(open, o, high, h)) return `open ${shown(open)} > high ${shown(high)}`;
+  if (greater(close, c, high, h)) return `close ${shown(close)} > high ${shown(high)}`;
   return null;
 }
 
@@ -150,5 +156,7 @@ export function validateAdjusted(bar: AdjustedValues): string | null {
   const split = bar.splitCoefficient;
   const splitIssue = priceProblem('splitCoefficient', split);
   if (splitIssue !== null) return splitIssue;
-  return compareDecimals(split, '0') > 0 ? null : `splitCoefficient is not positive: ${split}`;
+  return compareDecimals(split, '0') > 0
+    ? null
+    : `splitCoefficient is not positive: ${shown(split)}`;
 }

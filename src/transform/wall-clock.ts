@@ -1,3 +1,4 @@
+import { describeValue } from '../bounded-text';
 import { ValidationError } from '../errors/validation-error';
 import { NEW_YORK, wallClockToUtcMs, zoneOffsetMinutes } from '../time/zone';
 import { daysInMonth, readDigits, weekday } from './dates';
@@ -189,7 +190,7 @@ export function parseEasternTimestamp(text: string, zone: string = NEW_YORK): Da
     typeof text === 'string' ? new WallClockParser(resolveZone(zone)).parse(text) : null;
   if (!parsed) {
     throw new ValidationError(
-      `Not a wall-clock timestamp (YYYY-MM-DD HH:MM:SS): ${JSON.stringify(text)}`,
+      `Not a wall-clock timestamp (YYYY-MM-DD HH:MM:SS): ${describeValue(text)}`,
       { field: 'timestamp' },
     );
   }

@@ -4,8 +4,8 @@ import { failStaleJobs, finishJobLog, heartbeatJobLog, startJobLog } from '../..
 import { Loader } from '../../src/load/loader';
 import {
   advanceWatermark,
-  completedMonths,
   markMonthComplete,
+  readLedger,
   readWatermark,
 } from '../../src/load/progress';
 import type {
@@ -339,9 +339,14 @@ describeEachDb('Loader', (ctx) => {
     expect(await readWatermark(ctx.db, ctx.q, 'IBM', 'weekly')).toBeNull();
     await markMonthComplete(ctx.db, ctx.q, 'IBM', 'intraday:1min', '2024-03', 100, at);
     await markMonthComplete(ctx.db, ctx.q, 'IBM', 'intraday:1min', '2024-04', 90, at);
-    await markMonthComplete(ctx.db, ctx.q, 'IBM', 'intraday:1min', '2024-04', 95, at);
-    expect(await completedMonths(ctx.db, ctx.q, 'IBM', 'intraday:1min')).toEqual(
-      new Set(['2024-03', '2024-04']),
+    expect(
+      await markMonthComplete(ctx.db, ctx.q, 'IBM', 'intraday:1min', '2024-04', 95, at, 2),
+    ).toBe(2);
+    expect(await readLedger(ctx.db, ctx.q, 'IBM', 'intraday:1min')).toEqual(
+      new Map([
+        ['2024-03', { rowsLoaded: 100, rowsRejected: 0, fetches: 1 }],
+        ['2024-04', { rowsLoaded: 95, rowsRejected: 2, fetches: 2 }],
+      ]),
     );
   });
 

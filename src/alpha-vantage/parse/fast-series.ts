@@ -9,7 +9,8 @@ import type { PriceBar } from '../types';
  *
  * It accepts only what the general parser would accept unchanged — exact field labels in their
  * usual order (`1. open` … `5. volume`), plain decimals, digit volumes, valid timestamps, strictly descending
- * (newest-first) keys, nothing after the series — and returns `null` on anything else, so the
+ * (newest-first) keys (a bar repeated right after itself with the same values counts once),
+ * nothing after the series — and returns `null` on anything else, so the
  * caller falls back to `JSON.parse` and the general checks, which also produce the precise error
  * or malformed-row report. The output is identical to the general parser's for every body it
  * accepts.
@@ -48,6 +49,19 @@ export interface ScannedSeries {
   meta: unknown;
   /** Bars in body order. */
   bars: PriceBar[];
+}
+
+/** Whether the match carries the same values as the last bar read. */
+function sameAsLast(bars: readonly PriceBar[], m: RegExpExecArray): boolean {
+  const last = bars[bars.length - 1];
+  return (
+    last !== undefined &&
+    last.open === m[2] &&
+    last.high === m[3] &&
+    last.low === m[4] &&
+    last.close === m[5] &&
+    last.volume === m[6]
+  );
 }
 
 function isWs(c: number): boolean {
@@ -138,8 +152,14 @@ export function scanPlainSeries(
     if (m === null) return null;
     const time = m[1] as string;
     if (!timeRe.test(time)) return null;
-    // Strictly newest first: no duplicates possible, and the order the general path keeps.
-    if (previous !== undefined && !(time < previous)) return null;
+    // Strictly newest first: the order the general path keeps. The one exception taken here is the
+    // same bar sent twice in a row (same key, same values), which is one bar — as the general path
+    // decides for identical copies; any other repeat or disorder goes to the general path.
+    if (previous !== undefined && !(time < previous)) {
+      if (time !== previous || !sameAsLast(bars, m)) return null;
+      if (m[7] === '}') break;
+      continue;
+    }
     previous = time;
     bars.push({
       time,

@@ -1,3 +1,4 @@
+import { capText, describeValue, previewJson } from '../../bounded-text';
 import type { IndexBar, MalformedBar, SeriesMeta, TimeSeries } from '../types';
 import {
   DATE_OR_DATE_TIME_RE,
@@ -11,7 +12,7 @@ import {
   stripKeys,
   stripPrefix,
 } from './common';
-import { findDuplicateKeys } from './duplicates';
+import { type DuplicateKey, findDuplicateKeys } from './duplicates';
 import type { MalformedRowsMode } from './series';
 
 /**
@@ -48,7 +49,10 @@ export function parseIndexData(
   const key =
     candidates.length === 1 ? candidates[0] : preferred.length === 1 ? preferred[0] : undefined;
   if (key === undefined) {
-    throw formatError(ctx, `no single series found (keys: ${JSON.stringify(Object.keys(body))})`);
+    throw formatError(
+      ctx,
+      `no single series found (keys: ${describeValue(Object.keys(body), 200)})`,
+    );
   }
   const series = body[key];
   const entries: [string | null, unknown][] = Array.isArray(series)
@@ -60,13 +64,22 @@ export function parseIndexData(
 
   const bars: IndexBar[] = [];
   const malformed: MalformedBar[] = [];
+  const kept = new Set<string>();
   for (const [time, raw] of entries) {
-    const reason =
-      time !== null && dupes.has(time)
-        ? `duplicated timestamp (${dupes.get(time)} bars)`
-        : checkBar(time, raw, bars);
+    const duplicate = time === null ? undefined : dupes.get(time);
+    let reason: string | undefined;
+    if (duplicate !== undefined && !duplicate.identical) {
+      reason = `duplicated timestamp: ${duplicate.count} bars with different values`;
+    } else if (duplicate !== undefined && kept.has(time as string)) {
+      continue; // the same bar sent again: already taken once
+    } else {
+      if (duplicate !== undefined) kept.add(time as string);
+      reason = checkBar(time, raw, bars);
+    }
     if (reason === undefined) continue;
-    if (mode === 'throw') throw formatError(ctx, `bar ${time ?? '?'}: ${reason}`);
+    if (mode === 'throw') {
+      throw formatError(ctx, `bar ${time === null ? '?' : capText(time, 40)}: ${reason}`);
+    }
     malformed.push({ time, reason, raw });
   }
   bars.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
@@ -79,7 +92,7 @@ export function parseIndexData(
 function checkBar(time: string | null, raw: unknown, bars: IndexBar[]): string | undefined {
   if (time === null) return 'bar has no date';
   if (!DATE_OR_DATE_TIME_RE.test(time))
-    return `timestamp ${JSON.stringify(time)} is not a valid date`;
+    return `timestamp ${describeValue(time, 40)} is not a valid date`;
   if (!isObject(raw)) return 'bar is not an object';
   const fields = lowerStripped(raw);
   const bar: IndexBar = { time, open: '', high: '', low: '', close: '', volume: null };
@@ -87,14 +100,14 @@ function checkBar(time: string | null, raw: unknown, bars: IndexBar[]): string |
     const value = fields[f];
     if (value === undefined) return `${f} is missing`;
     if (typeof value !== 'string' || !DECIMAL_RE.test(value)) {
-      return `${f} is not a number: ${JSON.stringify(value)}`;
+      return `${f} is not a number: ${describeValue(value)}`;
     }
     bar[f] = value;
   }
   const volume = fields.volume;
   if (volume !== undefined && volume !== null && volume !== '' && volume !== '-') {
     if (typeof volume !== 'string' || !DIGITS_RE.test(volume)) {
-      return `volume is not a whole number: ${JSON.stringify(volume)}`;
+      return `volume is not a whole number: ${describeValue(volume)}`;
     }
     bar.volume = volume;
   }
@@ -114,7 +127,7 @@ function indexMeta(
   if (lastRefreshed && !DATE_OR_DATE_TIME_RE.test(lastRefreshed)) {
     throw formatError(
       ctx,
-      `Meta Data: Last Refreshed ${JSON.stringify(lastRefreshed)} is not a date`,
+      `Meta Data: Last Refreshed ${describeValue(lastRefreshed, 40)} is not a date`,
     );
   }
   return {
@@ -139,14 +152,37 @@ function lowerStripped(record: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-function arrayDuplicates(entries: [string | null, unknown][]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const [t] of entries) if (t !== null) counts.set(t, (counts.get(t) ?? 0) + 1);
-  for (const [t, n] of counts) if (n < 2) counts.delete(t);
-  return counts;
+/** Longest bar compared when looking for identical copies; longer copies count as different. */
+const MAX_COMPARED_CHARS = 10_000;
+
+function arrayDuplicates(entries: [string | null, unknown][]): Map<string, DuplicateKey> {
+  const copies = new Map<string, unknown[]>();
+  for (const [t, raw] of entries) {
+    if (t === null) continue;
+    const list = copies.get(t);
+    if (list) list.push(raw);
+    else copies.set(t, [raw]);
+  }
+  const out = new Map<string, DuplicateKey>();
+  for (const [t, list] of copies) {
+    if (list.length < 2) continue;
+    const first = previewJson(list[0], MAX_COMPARED_CHARS);
+    const identical =
+      !first.truncated &&
+      list.every((raw) => {
+        const p = previewJson(raw, MAX_COMPARED_CHARS);
+        return !p.truncated && p.text === first.text;
+      });
+    out.set(t, { count: list.length, identical });
+  }
+  return out;
 }
 
-function objectDuplicates(text: string, series: unknown, parsed: number): Map<string, number> {
+function objectDuplicates(
+  text: string,
+  series: unknown,
+  parsed: number,
+): Map<string, DuplicateKey> {
   const first = isObject(series) ? Object.values(series)[0] : undefined;
   const openKey = isObject(first) ? Object.keys(first).find((k) => /open$/i.test(k)) : undefined;
   return findDuplicateKeys(text, openKey, parsed) ?? new Map();

@@ -1,3 +1,4 @@
+import { describeValue } from '../../bounded-text';
 import type { ListingEntry } from '../types';
 import { DATE_RE, formatError, type ParseContext, snippet } from './common';
 
@@ -89,7 +90,7 @@ export function parseListingStatus(text: string, ctx: ParseContext): ListingEntr
     if (status !== 'Active' && status !== 'Delisted') {
       throw formatError(
         ctx,
-        `line ${row}: status ${JSON.stringify(status)} is not Active/Delisted`,
+        `line ${row}: status ${describeValue(status, 40)} is not Active/Delisted`,
       );
     }
     out.push({
@@ -108,6 +109,6 @@ export function parseListingStatus(text: string, ctx: ParseContext): ListingEntr
 function optionalDate(value: string, field: string, row: number, ctx: ParseContext): string | null {
   if (value === '' || value === 'null' || value === 'None') return null;
   if (!DATE_RE.test(value))
-    throw formatError(ctx, `line ${row}: ${field} ${JSON.stringify(value)} is not a date`);
+    throw formatError(ctx, `line ${row}: ${field} ${describeValue(value, 40)} is not a date`);
   return value;
 }

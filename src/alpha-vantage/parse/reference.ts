@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { describeValue } from '../../bounded-text';
 import { InvalidRequestError } from '../../errors/api-errors';
 import type { CompanyOverview, IndexCatalogEntry, MarketStatusEntry, SymbolMatch } from '../types';
 import {
@@ -32,7 +33,7 @@ export function parseOverview(text: string, ctx: ParseContext, parsed?: unknown)
   const raw: Record<string, string | null> = {};
   for (const [key, value] of Object.entries(body)) {
     if (typeof value !== 'string') {
-      throw formatError(ctx, `field ${JSON.stringify(key)} is not a string`);
+      throw formatError(ctx, `field ${describeValue(key, 40)} is not a string`);
     }
     const trimmed = value.trim();
     raw[key] = NULLISH.has(trimmed) ? null : trimmed;
@@ -157,7 +158,7 @@ function catalogEntries(body: unknown, ctx: ParseContext, depth: number): IndexC
   );
   const only = containers[0];
   if (depth === 0 && containers.length === 1 && only) return catalogEntries(only[1], ctx, 1);
-  throw formatError(ctx, `no index list found (keys: ${JSON.stringify(Object.keys(body))})`);
+  throw formatError(ctx, `no index list found (keys: ${describeValue(Object.keys(body), 200)})`);
 }
 
 function lowerKeys(record: Record<string, unknown>): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { capText, describeValue } from '../../bounded-text';
 import {
   type AdjustedPriceBar,
   INTRADAY_INTERVALS,
@@ -145,7 +146,7 @@ function readBar(
   cached: Partial<Record<Field, string>>,
   timeRe: RegExp,
 ): string | Record<string, string | null> {
-  if (!timeRe.test(time)) return `timestamp ${JSON.stringify(time)} is not a valid time`;
+  if (!timeRe.test(time)) return `timestamp ${describeValue(time, 40)} is not a valid time`;
   if (!isObject(raw)) return 'bar is not an object';
   let keys = cached;
   const bar: Record<string, string | null> = { time };
@@ -158,9 +159,10 @@ function readBar(
       value = raw[keys[field] as string];
     }
     if (value === undefined) return `${field} is missing`;
-    if (typeof value !== 'string') return `${field} is not a string: ${JSON.stringify(value)}`;
+    // describeValue, not JSON.stringify: the value may be 50 MB long or nested 5,000 arrays deep.
+    if (typeof value !== 'string') return `${field} is not a string: ${describeValue(value)}`;
     const ok = field === 'volume' ? DIGITS_RE.test(value) : DECIMAL_RE.test(value);
-    if (!ok) return `${field} is not a number: ${JSON.stringify(value)}`;
+    if (!ok) return `${field} is not a number: ${describeValue(value)}`;
     bar[field] = value;
   }
   return bar;
@@ -188,7 +190,7 @@ export function parseTimeSeries(
     const keys = Object.keys(body).filter((k) => k !== 'Meta Data');
     throw formatError(
       spec,
-      `series key "${spec.seriesKey}" is ${series === undefined ? 'missing' : 'not an object'} (keys: ${JSON.stringify(keys)})`,
+      `series key "${spec.seriesKey}" is ${series === undefined ? 'missing' : 'not an object'} (keys: ${describeValue(keys, 200)})`,
     );
   }
   const times = Object.keys(series);
@@ -203,14 +205,21 @@ export function parseTimeSeries(
   const bars: (PriceBar | AdjustedPriceBar)[] = [];
   const malformed: MalformedBar[] = [];
   const reject = (time: string | null, reason: string, raw: unknown) => {
-    if (mode === 'throw') throw formatError(spec, `bar ${time ?? '?'}: ${reason}`);
+    if (mode === 'throw') {
+      throw formatError(spec, `bar ${time === null ? '?' : capText(time, 40)}: ${reason}`);
+    }
     malformed.push({ time, reason, raw });
   };
   for (const time of times) {
     const raw = series[time];
-    const dupCount = duplicates?.get(time);
-    if (dupCount !== undefined) {
-      reject(time, `duplicated timestamp (${dupCount} bars; JSON keeps only the last)`, raw);
+    const duplicate = duplicates?.get(time);
+    // Identical copies are one bar sent twice: keep it. Differing copies cannot be told apart.
+    if (duplicate !== undefined && !duplicate.identical) {
+      reject(
+        time,
+        `duplicated timestamp: ${duplicate.count} bars with different values (JSON keeps only the last)`,
+        raw,
+      );
       continue;
     }
     const bar = readBar(time, raw, fields, cached, timeRe);

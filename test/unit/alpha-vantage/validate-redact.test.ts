@@ -137,4 +137,15 @@ describe('normalizeSymbol', () => {
     expect(() => normalizeSymbol(42)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
     expect(() => normalizeSymbol('   ')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
   });
+
+  it('validates the raw input before case mapping: ı and ß never become I and SS', () => {
+    // Unicode upper-casing maps these onto valid tickers; the raw text is refused instead.
+    expect('ı'.toUpperCase()).toBe('I');
+    expect('ß'.toUpperCase()).toBe('SS');
+    for (const raw of ['ı', 'ß', 'ıbm', 'IBM\u00a0', 'İBM', 'ＩＢＭ', 'ib\u0000m', 'i\u200bbm']) {
+      expect(() => normalizeSymbol(raw), JSON.stringify(raw)).toThrow(ValidationError);
+    }
+    expect(() => normalizeSymbol('ß')).toThrow(/got U\+00DF in "ß"/);
+    expect(normalizeSymbol('\tibm\n')).toBe('IBM');
+  });
 });

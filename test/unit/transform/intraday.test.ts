@@ -143,7 +143,7 @@ describe('transformIntraday', () => {
     ]);
   });
 
-  it('keeps the first of two bars with the same key and rejects the later one', () => {
+  it('keeps the first of two bars with the same key and rejects a later one with other values', () => {
     const first = bar('2024-03-11 09:35:00', { close: '101.0000' });
     const again = bar('2024-03-11 09:35:00', { close: '100.0000' });
     const s = intradaySeries([
@@ -161,24 +161,42 @@ describe('transformIntraday', () => {
     expect(rejects).toHaveLength(1);
     expect(rejects[0]).toMatchObject({
       sourceKey: '2024-03-11 09:35:00',
-      reason: 'duplicate time 2024-03-11 09:35:00 (2024-03-11T13:35:00.000Z)',
+      reason: 'duplicate time 2024-03-11 09:35:00 (2024-03-11T13:35:00.000Z) with different values',
       raw: again,
     });
   });
 
   it('finds adjacent duplicates in sorted input, ascending or descending', () => {
+    const other = { close: '101.0000' };
     const desc = intradaySeries([
       bar('2024-03-11 09:40:00'),
       bar('2024-03-11 09:35:00'),
-      bar('2024-03-11 09:35:00'),
+      bar('2024-03-11 09:35:00', other),
     ]);
     const asc = intradaySeries([
       bar('2024-03-11 09:35:00'),
-      bar('2024-03-11 09:35:00'),
+      bar('2024-03-11 09:35:00', other),
       bar('2024-03-11 09:40:00'),
     ]);
     expect(transformIntraday(desc, ctx).rejects).toHaveLength(1);
     expect(transformIntraday(asc, ctx).rejects).toHaveLength(1);
+  });
+
+  it('keeps one bar, silently, when the same bar is sent twice (adjacent or not)', () => {
+    const s = intradaySeries([
+      bar('2024-03-11 09:40:00'),
+      bar('2024-03-11 09:35:00'),
+      bar('2024-03-11 09:35:00'),
+      bar('2024-03-11 09:30:00'),
+      bar('2024-03-11 09:40:00'),
+    ]);
+    const { rows, rejects } = transformIntraday(s, ctx);
+    expect(rows.map((r) => r.ts)).toEqual([
+      '2024-03-11T13:40:00.000Z',
+      '2024-03-11T13:35:00.000Z',
+      '2024-03-11T13:30:00.000Z',
+    ]);
+    expect(rejects).toEqual([]);
   });
 
   it('turns malformed bars reported by the extractor into rejects', () => {

@@ -176,13 +176,14 @@ describe('transformBulkQuotes', () => {
   it('rejects duplicates, bad timestamps and bad values per entry', () => {
     const { rows, rejects } = transformBulkQuotes([
       msft,
+      { ...msft },
       { ...msft, close: '418.17' },
       { ...aapl, timestamp: '2024-10-18' },
       { ...aapl, timestamp: '2024-10-18 19:59:51', low: '240' },
     ]);
     expect(rows).toHaveLength(1);
     expect(rejects.map((r) => r.reason)).toEqual([
-      'duplicate quote for MSFT at 2024-10-18 19:59:55.291',
+      'duplicate quote for MSFT at 2024-10-18 19:59:55.291 with different values',
       'timestamp is not a real date-time: "2024-10-18"',
       'low 240 > high 236.05',
     ]);

@@ -85,11 +85,20 @@ describe('transformDaily', () => {
     expect(rejects[0]).toMatchObject({ dataset: 'daily_adjusted', symbol: 'IBM' });
   });
 
-  it('keeps the first of a duplicated trade date', () => {
+  it('keeps the first of a duplicated trade date and rejects a copy with other values', () => {
     const s = series([bar('2024-03-11', { close: '101' }), bar('2024-03-11', { close: '100' })]);
     const { rows, rejects } = transformDaily(s, ctx);
     expect(rows.map((r) => r.close)).toEqual(['101']);
-    expect(rejects.map((r) => r.reason)).toEqual(['duplicate trade date 2024-03-11']);
+    expect(rejects.map((r) => r.reason)).toEqual([
+      'duplicate trade date 2024-03-11 with different values',
+    ]);
+  });
+
+  it('keeps one bar, silently, when the same bar is sent twice', () => {
+    const s = series([bar('2024-03-11'), bar('2024-03-11'), bar('2024-03-08')]);
+    const { rows, rejects } = transformDaily(s, ctx);
+    expect(rows.map((r) => r.tradeDate)).toEqual(['2024-03-11', '2024-03-08']);
+    expect(rejects).toEqual([]);
   });
 
   it('turns malformed bars into rejects and throws under the throw policy', () => {
@@ -305,16 +314,17 @@ describe('transformIndex', () => {
     ]);
   });
 
-  it('rejects inconsistent and duplicate index bars', () => {
+  it('rejects inconsistent and conflicting duplicate index bars; an identical copy is one bar', () => {
     const bars: IndexBar[] = [
       { time: '2024-03-11', open: '1', high: '2', low: '1', close: '2', volume: null },
       { time: '2024-03-11', open: '1', high: '2', low: '1', close: '2', volume: null },
+      { time: '2024-03-11', open: '1', high: '2', low: '1', close: '1.5', volume: null },
       { time: '2024-03-08', open: '1', high: '2', low: '3', close: '2', volume: null },
     ];
     const { rows, rejects } = transformIndex(series(bars), { symbol: 'SPX', dataset: 'index' });
     expect(rows).toHaveLength(1);
     expect(rejects.map((r) => r.reason)).toEqual([
-      'duplicate trade date 2024-03-11',
+      'duplicate trade date 2024-03-11 with different values',
       'low 3 > high 2',
     ]);
   });
