@@ -12,6 +12,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedDb } from '../../src/db/embedded';
 import { type FakeAlphaVantage, startFakeAlphaVantage } from '../../src/testing';
+import { jsonLines } from '../helpers/cli';
 
 let server: FakeAlphaVantage;
 const dataDir = mkdtempSync(join(tmpdir(), 'stock-etl-two-cli-'));
@@ -122,7 +123,9 @@ describe('two stock-etl processes on one embedded database', () => {
     // A rerun finds everything in place: nothing inserted twice.
     const again = await cli(['run', 'IBM', '--dataset', 'daily', '--json']);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout).totals).toMatchObject({ inserted: 0, updated: 0 });
+    // `--json` prints one object per event; the batch's totals are on its `batch:finish` line.
+    const finish = jsonLines(again.stdout).find((line) => line.event === 'batch:finish');
+    expect(finish?.totals).toMatchObject({ inserted: 0, updated: 0 });
   });
 
   it('a process that finds the folder busy says so, waits, then runs', async () => {
