@@ -1,12 +1,6 @@
 import type { IntradayInterval } from '../alpha-vantage/types';
 import { throwIfAborted } from '../errors/aborted-error';
-import {
-  completedMonths,
-  finishJobLog,
-  heartbeatJobLog,
-  markMonthComplete,
-  startJobLog,
-} from '../load';
+import { completedMonths, heartbeatJobLog, markMonthComplete } from '../load';
 import { transformIntraday } from '../transform';
 import {
   commitRows,
@@ -17,6 +11,7 @@ import {
   toJobError,
 } from './context';
 import { intradayDataset } from './datasets';
+import { type StartedJob, startJob } from './job-record';
 import { ZERO } from './job-runner';
 import { monthsBetween, newYorkMonth } from './planning';
 import type { BackfillMonth, BackfillProgress, BackfillResult, JobError } from './types';
@@ -41,12 +36,13 @@ export interface BackfillPlan {
 export async function walkBackfill(
   ctx: RunContext,
   plan: BackfillPlan,
-  jobId: number | null,
+  job: StartedJob,
   tally: JobTally,
   months: BackfillMonth[],
 ): Promise<void> {
   const dataset = intradayDataset(plan.interval);
   const { symbol, interval, signal } = plan;
+  const jobId = job.id;
   const current = newYorkMonth(ctx.clock.now());
   const done = await completedMonths(ctx.db, ctx.q, symbol, dataset);
   const all = monthsBetween(plan.from, plan.to);
@@ -62,6 +58,24 @@ export async function walkBackfill(
       onRequest: tally.onRequest,
       malformedRows: 'report',
     });
+  // Identical backfills (this or another process) take a month one at a time: the one that waited
+  // finds it in the ledger and skips it, with no request. The lock is held until the month's
+  // rows and ledger entry are committed (or the job finishes).
+  const claimMonth = async (month: string) => {
+    const unlock = await job.lock(['backfill', symbol, dataset, month], signal, () =>
+      ctx.events.emit('job:wait', { jobId, symbol, dataset, month }),
+    );
+    try {
+      if (month !== current && (await completedMonths(ctx.db, ctx.q, symbol, dataset)).has(month)) {
+        await unlock();
+        return null;
+      }
+      return { series: await fetchMonth(month), unlock };
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
+  };
 
   let handled = 0;
   const report = (month: BackfillMonth) => {
@@ -78,7 +92,7 @@ export async function walkBackfill(
     plan.onProgress?.(progress);
   };
 
-  let next = todo.length > 0 ? fetchMonth(todo[0] as string) : undefined;
+  let next = todo.length > 0 ? claimMonth(todo[0] as string) : undefined;
   // A prefetched request that is never awaited (because a load failed) must not become an
   // unhandled rejection.
   next?.catch(() => {});
@@ -97,10 +111,16 @@ export async function walkBackfill(
       continue;
     }
     throwIfAborted(signal, 'backfill');
-    const series = await (next as NonNullable<typeof next>);
+    const claimed = await (next as NonNullable<typeof next>);
     todoIndex++;
-    next = todoIndex < todo.length ? fetchMonth(todo[todoIndex] as string) : undefined;
+    next = todoIndex < todo.length ? claimMonth(todo[todoIndex] as string) : undefined;
     next?.catch(() => {});
+    if (claimed === null) {
+      // An identical backfill completed the month while this one waited for it.
+      report({ month, status: 'skipped', ...ZERO });
+      continue;
+    }
+    const { series } = claimed;
     const t = transformIntraday(series, {
       symbol,
       dataset,
@@ -129,6 +149,7 @@ export async function walkBackfill(
               new Date(ctx.clock.now()),
             ),
     );
+    await claimed.unlock();
     if (jobId !== null) await heartbeatJobLog(ctx.db, ctx.q, jobId, new Date(ctx.clock.now()));
     report({
       month,
@@ -150,10 +171,9 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
   const started = ctx.clock.now();
   const tally = newTally();
   const months: BackfillMonth[] = [];
-  let jobId: number | null;
+  let job: StartedJob;
   try {
-    await ctx.ensureStarted();
-    jobId = await startJobLog(ctx.db, ctx.q, { dataset, symbol, startedAt: new Date(started) });
+    job = await startJob(ctx, { dataset, symbol, startedAt: new Date(started) });
   } catch (e) {
     // Not even the job log could be written (database down): nothing was fetched or loaded.
     const result: BackfillResult = {
@@ -170,10 +190,11 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
     ctx.events.emit('backfill:finish', result);
     return result;
   }
+  const jobId = job.id;
   ctx.events.emit('job:start', { jobId, symbol, dataset });
   let error: JobError | undefined;
   try {
-    await walkBackfill(ctx, plan, jobId, tally, months);
+    await walkBackfill(ctx, plan, job, tally, months);
   } catch (e) {
     error = toJobError(e);
     ctx.logger.error('backfill failed', {
@@ -204,11 +225,8 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
     jobId,
     ...(error ? { error } : {}),
   };
-  await finishJobLog(
-    ctx.db,
-    ctx.q,
-    jobId,
-    {
+  await job
+    .finish({
       status: result.status,
       ...totals,
       apiCalls: result.apiCalls,
@@ -225,9 +243,15 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
           rows: m.inserted + m.updated + m.unchanged,
         })),
       },
-    },
-    new Date(ctx.clock.now()),
-  ).catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
+    })
+    .then((recorded) => {
+      if (!recorded) {
+        ctx.logger.warn('the backfill job log had been marked failed (STALE) by another process', {
+          jobId,
+        });
+      }
+    })
+    .catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
   ctx.events.emit('backfill:finish', result);
   return result;
 }

@@ -1,5 +1,6 @@
 export { assertDataset, DATASETS, type Dataset, intradayDataset } from './datasets';
 export type { ExtractCallOptions, PipelineExtractor } from './extractor-port';
+export { DEFAULT_STALE_JOB_AFTER_MS } from './lease';
 export {
   type BackfillOptions,
   type BatchOptions,
@@ -22,6 +23,7 @@ export type {
   BackfillMonth,
   BackfillProgress,
   BackfillResult,
+  BatchInput,
   BatchResult,
   JobCounts,
   JobError,

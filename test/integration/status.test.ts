@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/db/install';
 import { getStatus, healthCheck } from '../../src/pipeline';
 import { describeEachDb } from '../helpers/db';
 import { TestClock } from '../helpers/pipeline';
@@ -24,7 +25,7 @@ describeEachDb('getStatus and healthCheck', (ctx) => {
     await seed();
     const s = await getStatus(ctx.handle, { schema: ctx.schema, clock });
     expect(s.schema).toBe(ctx.schema);
-    expect(s.schemaVersion).toBe(1);
+    expect(s.schemaVersion).toBe(SCHEMA_VERSION);
     expect(s.jobs24h).toEqual({ running: 0, success: 1, failed: 1 });
     expect(s.recentFailures).toEqual([
       expect.objectContaining({
@@ -69,7 +70,9 @@ describeEachDb('getStatus and healthCheck', (ctx) => {
     expect(h.ok).toBe(false);
     const byName = Object.fromEntries(h.checks.map((c) => [c.name, c]));
     expect(byName.jobs).toMatchObject({ ok: false });
-    expect(byName.jobs?.detail).toMatch(/1 job\(s\) running without a heartbeat/);
+    expect(byName.jobs?.detail).toMatch(
+      /1 job\(s\) left running by a process that is gone \(#\d+ IBM intraday:1min\).*stopped heartbeating/,
+    );
     expect(byName.freshness).toMatchObject({ ok: false });
     expect(byName.freshness?.detail).toMatch(/IBM daily at 2024-03-14/);
     expect(byName['api-budget']).toMatchObject({
