@@ -25,8 +25,10 @@ export interface LeaseSession {
   readonly db: Db;
   /** The lease key (a session advisory lock). */
   readonly key: string;
-  /** True once the connection broke: its locks are gone. */
+  /** True once the connection broke or went back to its pool: its locks are gone. */
   lost: boolean;
+  /** True once the lease was released (in session mode the session itself lives on). */
+  closed: boolean;
 }
 
 /** The lease mode for a handle the user passed (and its wrapped `Db`). @internal */
@@ -135,24 +137,26 @@ export class SharedLease {
   async #open(logger: Logger): Promise<LeaseSession> {
     if (this.#mode === 'session') {
       const key = await takeKey(this.#db);
-      return { db: this.#db, key, lost: false };
+      return { db: this.#db, key, lost: false, closed: false };
     }
     const client = await (this.#handle as PgPoolLike).connect();
     const db = toDb(client);
-    const session: LeaseSession & { release: (e?: Error) => void } = {
-      db,
-      key: '',
-      lost: false,
-      release: onceRelease(client),
-    };
     // A checked-out pg client has no 'error' listener: without one, a terminated connection
     // would be an unhandled 'error' event that takes the host process down.
-    onError(client, (error) => {
+    const listener = (error: Error) => {
       if (session.lost) return;
       session.lost = true;
       session.release(error);
       this.#lost(session, error, logger);
-    });
+    };
+    const session: DedicatedSession = {
+      db,
+      key: '',
+      lost: false,
+      closed: false,
+      release: releaseOnce(client, listener),
+    };
+    listen(client, 'on', listener);
     try {
       return Object.assign(session, { key: await takeKey(db) });
     } catch (error) {
@@ -163,19 +167,22 @@ export class SharedLease {
   }
 
   async #close(session: LeaseSession): Promise<void> {
+    session.closed = true;
     if (this.#mode === 'session') {
       await advisoryUnlock(session.db, session.key);
       return;
     }
-    const release = (session as LeaseSession & { release: (e?: Error) => void }).release;
+    const release = (session as DedicatedSession).release;
     if (session.lost) return;
+    let failed: Error | undefined;
     try {
       // Only our own locks live on this connection: drop them all before it goes back.
       await advisoryUnlockAll(session.db);
-      release();
     } catch (error) {
-      release(error as Error);
+      failed = error as Error; // then the connection is destroyed, not pooled, locks and all
     }
+    session.lost = true; // from here on, the connection may be someone else's
+    release(failed);
   }
 
   /**
@@ -211,16 +218,37 @@ async function takeKey(db: Db): Promise<string> {
   throw new Error('could not take a job lease: every advisory lock tried was held');
 }
 
-function onceRelease(client: PgPoolClientLike): (error?: Error) => void {
+/** A lease session on a connection checked out of a pool. */
+interface DedicatedSession extends LeaseSession {
+  /** Returns the connection to its pool (destroys it when given an error); once. */
+  release(error?: Error): void;
+}
+
+/**
+ * Gives `client` back once. A healthy connection goes back without our listener (a pooled
+ * connection must not collect one per lease); a broken one keeps it, so its late errors stay handled.
+ */
+function releaseOnce(
+  client: PgPoolClientLike,
+  listener: (error: Error) => void,
+): (error?: Error) => void {
   let released = false;
   return (error) => {
     if (released) return;
     released = true;
+    if (!error) listen(client, 'off', listener);
     client.release(error ?? false);
   };
 }
 
-function onError(client: PgPoolClientLike, listener: (error: Error) => void): void {
-  const c = client as unknown as { on?: (event: 'error', fn: (error: Error) => void) => void };
-  c.on?.('error', listener);
+function listen(
+  client: PgPoolClientLike,
+  how: 'on' | 'off',
+  listener: (error: Error) => void,
+): void {
+  const c = client as unknown as Record<
+    'on' | 'off',
+    ((event: 'error', fn: (error: Error) => void) => void) | undefined
+  >;
+  c[how]?.call(client, 'error', listener);
 }

@@ -176,7 +176,8 @@ export class JobLease {
       // Through the lease's own connection where there is one: it keeps it from idling out.
       const s = await this.session();
       const at = new Date(this.#o.clock.now());
-      await heartbeatJobLogs(s?.db ?? this.#o.db, this.#o.q, [...this.#running.keys()], at);
+      const db = s && !s.lost && !s.closed ? s.db : this.#o.db;
+      await heartbeatJobLogs(db, this.#o.q, [...this.#running.keys()], at);
       await this.#sweep();
     } catch (error) {
       this.#o.logger.warn('job heartbeat failed', { error: String(error) });
