@@ -11,6 +11,7 @@ import { Loader, type LoadMethod } from '../load';
 import { type Logger, noopLogger } from '../logger';
 import { REJECT_POLICIES, type RejectPolicy } from '../transform/context';
 import { runBackfill } from './backfill';
+import { type PlannedJob, planBatch } from './batch-plan';
 import type { RunContext } from './context';
 import { assertDataset, type Dataset, intradayDataset } from './datasets';
 import type { PipelineExtractor } from './extractor-port';
@@ -20,7 +21,6 @@ import { newYorkMonth, parseMonth } from './planning';
 import type {
   BackfillProgress,
   BackfillResult,
-  BatchInput,
   BatchResult,
   JobResult,
   PipelineEvents,
@@ -322,48 +322,6 @@ export class Pipeline {
     }
     return runJob(this.#ctx, job.symbol, job.dataset, options);
   }
-}
-
-/** One distinct job of a batch; `error` when its symbol or dataset is invalid. */
-interface PlannedJob {
-  symbol: string;
-  dataset: Dataset;
-  error?: unknown;
-}
-
-/**
- * Normalises and de-duplicates the pairs of a batch before anything runs, remembering for each
- * pair given which job handles it. Invalid pairs stay (as failed jobs), one per distinct input.
- */
-function planBatch(
-  symbols: readonly string[],
-  datasets: readonly Dataset[],
-): { planned: PlannedJob[]; inputs: BatchInput[] } {
-  const planned: PlannedJob[] = [];
-  const inputs: BatchInput[] = [];
-  const byKey = new Map<string, number>();
-  for (const given of symbols) {
-    for (const dataset of datasets) {
-      let job: PlannedJob;
-      let key: string;
-      try {
-        job = { symbol: normalizeSymbol(given), dataset };
-        assertDataset(dataset);
-        key = `ok\u0000${job.symbol}\u0000${dataset}`;
-      } catch (error) {
-        job = { symbol: String(given), dataset, error };
-        key = `bad\u0000${String(given)}\u0000${String(dataset)}`;
-      }
-      let index = byKey.get(key);
-      const duplicate = index !== undefined;
-      if (index === undefined) {
-        index = planned.push(job) - 1;
-        byKey.set(key, index);
-      }
-      inputs.push({ symbol: String(given), dataset, job: index, duplicate });
-    }
-  }
-  return { planned, inputs };
 }
 
 function positiveInt(value: number, field: string): number {

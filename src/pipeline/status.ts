@@ -4,7 +4,8 @@ import { toDb } from '../db/adapters';
 import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
 import { SCHEMA_VERSION } from '../db/install';
 import type { Db, DbHandle } from '../db/types';
-import { countJobsSince, type DeadJobRow, listDeadJobs } from '../load/job-log';
+import { countJobsSince, listDeadJobs } from '../load/job-log';
+import { deadJobsCheck, withDeadJobs } from './job-status';
 import { DEFAULT_STALE_JOB_AFTER_MS } from './lease';
 import { newYorkDate } from './planning';
 
@@ -143,8 +144,8 @@ export async function getStatus(db: DbHandle, options: StatusOptions = {}): Prom
     ),
     tableSizes(d, schema, q),
   ]);
-  const recentFailures = [
-    ...failures.rows.map((r) => ({
+  const recentFailures = withDeadJobs(
+    failures.rows.map((r) => ({
       id: r.id as number,
       symbol: (r.symbol as string | null) ?? null,
       dataset: r.dataset as string,
@@ -153,20 +154,9 @@ export async function getStatus(db: DbHandle, options: StatusOptions = {}): Prom
       errorMessage: (r.error_message as string | null) ?? null,
       recorded: true,
     })),
-    ...dead
-      .filter((r) => new Date(r.started_at).toISOString() >= since)
-      .map((r) => ({
-        id: r.id,
-        symbol: r.symbol,
-        dataset: r.dataset,
-        startedAt: new Date(r.started_at),
-        errorCode: 'STALE',
-        errorMessage: `${r.reason}; not yet marked failed (the next pipeline run does)`,
-        recorded: false,
-      })),
-  ]
-    .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || b.id - a.id)
-    .slice(0, 10);
+    dead,
+    since,
+  );
   return {
     schema,
     generatedAt: now,
@@ -342,19 +332,6 @@ export async function healthCheck(
     }
   }
   return { ok: checks.every((c) => c.ok), checks };
-}
-
-function deadJobsCheck(dead: readonly DeadJobRow[]): HealthCheckItem {
-  if (dead.length === 0) return { name: 'jobs', ok: true, detail: 'no stuck or dead jobs' };
-  const named = dead
-    .slice(0, 5)
-    .map((j) => `#${j.id} ${j.symbol ?? '-'} ${j.dataset}`)
-    .join(', ');
-  return {
-    name: 'jobs',
-    ok: false,
-    detail: `${dead.length} job(s) left running by a process that is gone (${named}${dead.length > 5 ? ', …' : ''}): ${dead[0]?.reason}; the next pipeline run marks them failed (STALE)`,
-  };
 }
 
 async function freshnessCheck(
