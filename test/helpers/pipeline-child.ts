@@ -11,6 +11,7 @@ import pg from 'pg';
 import { AlphaVantageExtractor } from '../../src/alpha-vantage/extractor';
 import type { IntradayInterval } from '../../src/alpha-vantage/types';
 import { createEmbeddedDb } from '../../src/db/embedded';
+import { installSchema } from '../../src/db/install';
 import type { DbHandle } from '../../src/db/types';
 import { type Dataset, Pipeline } from '../../src/pipeline';
 
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
     rateLimit: { perSecond: null, perMinute: null, perDay: null },
     retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 },
   });
-  const pipeline = new Pipeline({ db, extractor, schema: process.env.CHILD_SCHEMA });
+  const schema = process.env.CHILD_SCHEMA;
+  await installSchema(db, { schema });
+  const pipeline = new Pipeline({ db, extractor, schema });
   for (const event of ['job:start', 'job:wait', 'job:finish', 'job:error', 'jobs:stale']) {
     pipeline.on(event, (e) => say({ event, ...(e as object) }));
   }
