@@ -1,6 +1,7 @@
 import type { IntradayInterval } from '../alpha-vantage/types';
 import { throwIfAborted } from '../errors/aborted-error';
 import { completedMonths, heartbeatJobLog, markMonthComplete } from '../load';
+import { ledgerVersions } from '../load/ledger-versions';
 import { transformIntraday } from '../transform';
 import {
   commitRows,
@@ -44,6 +45,9 @@ export async function walkBackfill(
   const { symbol, interval, signal } = plan;
   const jobId = job.id;
   const current = newYorkMonth(ctx.clock.now());
+  // Versions first: an entry written between the two reads is then either skipped as done or
+  // seen as changed under the month's lock — never fetched twice.
+  const planned = await ledgerVersions(ctx.db, ctx.q, symbol, dataset);
   const done = await completedMonths(ctx.db, ctx.q, symbol, dataset);
   const all = monthsBetween(plan.from, plan.to);
   const todo = all.filter((m) => m === current || !done.has(m));
@@ -59,14 +63,16 @@ export async function walkBackfill(
       malformedRows: 'report',
     });
   // Identical backfills (this or another process) take a month one at a time: the one that waited
-  // finds it in the ledger and skips it, with no request. The lock is held until the month's
-  // rows and ledger entry are committed (or the job finishes).
+  // finds the month's ledger entry changed since it planned — the other did the month — and skips
+  // it, with no request. The lock is held until the month's rows and ledger entry are committed
+  // (or the job finishes).
   const claimMonth = async (month: string) => {
     const unlock = await job.lock(['backfill', symbol, dataset, month], signal, () =>
       ctx.events.emit('job:wait', { jobId, symbol, dataset, month }),
     );
     try {
-      if (month !== current && (await completedMonths(ctx.db, ctx.q, symbol, dataset)).has(month)) {
+      const version = (await ledgerVersions(ctx.db, ctx.q, symbol, dataset)).get(month);
+      if (month !== current && version !== planned.get(month)) {
         await unlock();
         return null;
       }

@@ -31,8 +31,9 @@ export interface LeaseSession {
   closed: boolean;
 }
 
-/** The lease mode for a handle the user passed (and its wrapped `Db`). @internal */
-export function leaseMode(handle: DbHandle, db: Db, leases: boolean): LeaseMode {
+/** The lease mode for the handle the user passed. @internal */
+export function leaseMode(handle: DbHandle, leases: boolean): LeaseMode {
+  const db = toDb(handle);
   // A `Db` the user wrapped: we cannot tell which session a statement runs on.
   if (!leases || db === handle) return 'heartbeat';
   if (db.driver === 'pglite') return 'session';
@@ -52,10 +53,12 @@ const shared = new WeakMap<object, SharedLease>();
  * per pipeline (several pipelines on a small pool could otherwise hold every connection as leases
  * and leave none for their jobs). @internal
  */
-export function sharedLease(handle: object, mode: 'dedicated' | 'session', db: Db): SharedLease {
+export function sharedLease(handle: DbHandle, mode: 'dedicated' | 'session'): SharedLease {
   let lease = shared.get(handle);
   if (!lease) {
-    lease = new SharedLease(handle, mode, db);
+    // Lease statements are instant: they go to the handle as given, not through a pipeline's
+    // wrapping (timeouts, cancellation), which is one pipeline's and not the others'.
+    lease = new SharedLease(handle, mode, toDb(handle));
     shared.set(handle, lease);
   }
   return lease;

@@ -60,11 +60,8 @@ export class JobLease {
 
   constructor(options: JobLeaseOptions) {
     this.#o = options;
-    this.mode = leaseMode(options.handle, options.db, options.leases);
-    this.#shared =
-      this.mode === 'heartbeat'
-        ? undefined
-        : sharedLease(options.handle as object, this.mode, options.db);
+    this.mode = leaseMode(options.handle, options.leases);
+    this.#shared = this.mode === 'heartbeat' ? undefined : sharedLease(options.handle, this.mode);
   }
 
   /** How often running jobs heartbeat (and dead jobs are swept) while held. */
