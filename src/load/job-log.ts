@@ -213,32 +213,36 @@ function deadReason(alias: string): string {
             ELSE ' stopped heartbeating (crashed or killed)' END`;
 }
 
-/** The newest job id: every job with an id up to it was requested before now. */
-export async function newestJobId(db: Db, q: string): Promise<number> {
-  const { rows } = await db.query<{ id: number | null }>(
-    `SELECT max(id)::text AS id FROM ${q}.etl_job_logs`,
-  );
-  return Number(rows[0]?.id ?? 0);
-}
-
 /**
- * Successful jobs of (symbol, dataset) that started fetching after job `id` was requested (their
- * `covers_through_id` reaches it), newest first, with their `details` to compare what they fetched.
+ * For job `id` of (symbol, dataset), in one round trip: the successful identical jobs that started
+ * fetching after it was requested (their `covers_through_id` reaches it), newest first, with the
+ * `details` that say what they fetched; and the newest job id now — every job up to it was
+ * requested before this moment, so a fetch that starts now covers them.
  */
-export async function coveringJobs(
+export async function jobCoverage(
   db: Db,
   q: string,
   symbol: string,
   dataset: string,
   id: number,
-): Promise<{ id: number; details: unknown }[]> {
-  const { rows } = await db.query<{ id: string | number; details: unknown }>(
-    `SELECT id, details FROM ${q}.etl_job_logs
-      WHERE symbol = $1 AND dataset = $2 AND covers_through_id >= $3 AND status = 'success' AND id <> $3
-      ORDER BY covers_through_id DESC LIMIT 10`,
+): Promise<{ newestId: number; covering: { id: number; details: unknown }[] }> {
+  const { rows } = await db.query<{ newest: string; id: string | null; details: unknown }>(
+    `SELECT (SELECT max(id) FROM ${q}.etl_job_logs)::text AS newest, c.id::text AS id, c.details
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT id, details, covers_through_id FROM ${q}.etl_job_logs
+          WHERE symbol = $1 AND dataset = $2 AND covers_through_id >= $3 AND status = 'success'
+            AND id <> $3
+          ORDER BY covers_through_id DESC LIMIT 10) AS c ON true
+      ORDER BY c.covers_through_id DESC NULLS LAST`,
     [symbol, dataset, id],
   );
-  return rows.map((r) => ({ id: Number(r.id), details: r.details }));
+  return {
+    newestId: Number(rows[0]?.newest ?? id),
+    covering: rows
+      .filter((r) => r.id !== null)
+      .map((r) => ({ id: Number(r.id), details: r.details })),
+  };
 }
 
 /** Running, success and failed counts of jobs started since `since`; dead ones count as failed. */

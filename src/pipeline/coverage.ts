@@ -1,4 +1,4 @@
-import { coveringJobs } from '../load/job-log';
+import { jobCoverage } from '../load/job-log';
 import type { RunContext } from './context';
 
 /** What a `run` job needs from an identical job's fetch for that fetch to count as its own. @internal */
@@ -32,17 +32,19 @@ export function fetchCovers(details: unknown, needs: FetchNeeds): boolean {
 }
 
 /**
- * The id of a successful identical job that started fetching after job `jobId` was requested
- * and whose fetch serves `needs` — its data is at least as new as this job's would be — or null.
- * Call it while holding the job's work lock, so such a job has finished. @internal
+ * Whether job `jobId` is already served: the id of a successful identical job that started
+ * fetching after this one was requested and whose fetch serves `needs` (its data is at least as
+ * new as this job's would be), or null — and then `newestId`, the jobs this job's own fetch, if
+ * it starts now, will serve. Call it while holding the job's work lock, so such a job has
+ * finished. @internal
  */
-export async function coveringJob(
+export async function coverageOf(
   ctx: RunContext,
   symbol: string,
   dataset: string,
   jobId: number,
   needs: FetchNeeds,
-): Promise<number | null> {
-  const candidates = await coveringJobs(ctx.db, ctx.q, symbol, dataset, jobId);
-  return candidates.find((c) => fetchCovers(c.details, needs))?.id ?? null;
+): Promise<{ coveredBy: number | null; newestId: number }> {
+  const { newestId, covering } = await jobCoverage(ctx.db, ctx.q, symbol, dataset, jobId);
+  return { coveredBy: covering.find((c) => fetchCovers(c.details, needs))?.id ?? null, newestId };
 }

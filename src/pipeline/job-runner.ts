@@ -1,7 +1,6 @@
 import { throwIfAborted } from '../errors/aborted-error';
-import { newestJobId } from '../load/job-log';
 import { newTally, type RunContext, toJobError } from './context';
-import { coveringJob, type FetchNeeds } from './coverage';
+import { coverageOf, type FetchNeeds } from './coverage';
 import { type Dataset, intradayInterval } from './datasets';
 import { type StartedJob, startJob } from './job-record';
 import { runDatasetJob } from './jobs';
@@ -62,7 +61,7 @@ export async function runJob(
     await job.lock(['run', symbol, dataset], options.signal, () =>
       ctx.events.emit('job:wait', { jobId, symbol, dataset }),
     );
-    const coveredBy = await coveringJob(ctx, symbol, dataset, jobId, needs);
+    const { coveredBy, newestId } = await coverageOf(ctx, symbol, dataset, jobId, needs);
     if (coveredBy !== null) {
       result = {
         symbol,
@@ -77,7 +76,7 @@ export async function runJob(
       };
     } else {
       // Every job requested up to now is served by this fetch (if it succeeds).
-      coversThroughId = await newestJobId(ctx.db, ctx.q);
+      coversThroughId = newestId;
       const out = await runDatasetJob(
         ctx,
         symbol,
