@@ -147,18 +147,32 @@ export async function finishJobLog(
 }
 
 /**
+ * The liveness columns of job row `j`, read through `to_jsonb(j)`: NULL on a schema not yet
+ * upgraded to them, where `getStatus` and `healthCheck` then keep working and judge every job by
+ * its heartbeat, as before. (Evaluated for `running` rows only: the condition tests status first.)
+ */
+const LEASE_KEY = `(to_jsonb(j) ->> 'lease_key')::bigint`;
+const STALE_AFTER_MS = `(to_jsonb(j) ->> 'stale_after_ms')::double precision`;
+const OWNER = `(to_jsonb(j) ->> 'owner')`;
+
+/**
  * SQL condition on job row `j`: `running`, but its owner is gone. A job with a lease is dead as
  * soon as no session holds the lease (exact, no waiting); a job without one when its last
  * heartbeat is older than its own `stale_after_ms` (or `fallbackMs`, a parameter reference, for
  * rows that promised nothing). `now` is a parameter reference too.
  */
 function deadJob(now: string, fallbackMs: string): string {
-  return `j.status = 'running' AND CASE WHEN j.lease_key IS NOT NULL
-      THEN j.lease_key NOT IN (${HELD_ADVISORY_KEYS})
+  return `j.status = 'running' AND CASE WHEN ${LEASE_KEY} IS NOT NULL
+      THEN ${LEASE_KEY} NOT IN (${HELD_ADVISORY_KEYS})
       ELSE j.heartbeat_at < ${now}::timestamptz
-             - coalesce(j.stale_after_ms, ${fallbackMs}::double precision) * interval '1 millisecond'
+             - coalesce(${STALE_AFTER_MS}, ${fallbackMs}::double precision) * interval '1 millisecond'
     END`;
 }
+
+/** Why row `j` is dead, in words (its owner, and lease or heartbeat). */
+const DEAD_REASON = `'The job''s process' || coalesce(' (' || ${OWNER} || ')', '')
+    || CASE WHEN ${LEASE_KEY} IS NOT NULL THEN ' is gone (its lease was released)'
+            ELSE ' stopped heartbeating (crashed or killed)' END`;
 
 /**
  * Marks every dead `running` job (see {@link deadJob}) `failed` with code `STALE`: a process
@@ -174,7 +188,7 @@ export async function failStaleJobs(
   const { rowCount } = await db.query(
     `UPDATE ${q}.etl_job_logs j
         SET status = 'failed', finished_at = $1, error_code = 'STALE',
-            error_message = ${deadReason('j')} || ' and was marked failed'
+            error_message = ${DEAD_REASON} || ' and was marked failed'
       WHERE ${deadJob('$1', '$2')}`,
     [now.toISOString(), fallbackStaleAfterMs],
   );
@@ -198,19 +212,12 @@ export async function listDeadJobs(
   fallbackStaleAfterMs: number,
 ): Promise<DeadJobRow[]> {
   const { rows } = await db.query<DeadJobRow>(
-    `SELECT j.id::int AS id, j.symbol, j.dataset, j.started_at, ${deadReason('j')} AS reason
+    `SELECT j.id::int AS id, j.symbol, j.dataset, j.started_at, ${DEAD_REASON} AS reason
        FROM ${q}.etl_job_logs j WHERE ${deadJob('$1', '$2')}
       ORDER BY j.started_at DESC, j.id DESC`,
     [now.toISOString(), fallbackStaleAfterMs],
   );
   return rows;
-}
-
-/** Why row `alias` is dead, in words (its owner, and lease or heartbeat). */
-function deadReason(alias: string): string {
-  return `'The job''s process' || coalesce(' (' || ${alias}.owner || ')', '')
-    || CASE WHEN ${alias}.lease_key IS NOT NULL THEN ' is gone (its lease was released)'
-            ELSE ' stopped heartbeating (crashed or killed)' END`;
 }
 
 /**

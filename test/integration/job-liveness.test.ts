@@ -191,6 +191,28 @@ describeEachDb('job liveness', (ctx) => {
     });
   });
 
+  it('reports jobs on a schema not yet upgraded to leases, judging them by heartbeats', async () => {
+    // A database still at the shipped 0.1 schema (the package was upgraded, installSchema not run).
+    await ctx.db.exec(
+      `ALTER TABLE ${ctx.q}.etl_job_logs DROP COLUMN lease_key, DROP COLUMN owner,
+         DROP COLUMN stale_after_ms, DROP COLUMN covers_through_id;
+       DELETE FROM ${ctx.q}.schema_migrations WHERE id > 1;`,
+    );
+    const at = (ms: number) => new Date(clock.now() - ms).toISOString();
+    await ctx.db.query(
+      `INSERT INTO ${ctx.q}.etl_job_logs (dataset, symbol, status, started_at, heartbeat_at)
+       VALUES ('daily', 'SILENT', 'running', $1, $1), ('daily', 'BEATING', 'running', $1, $2)`,
+      [at(3_600_000), at(60_000)],
+    );
+    const status = await getStatus(ctx.handle, { schema: ctx.schema, clock });
+    expect(status).toMatchObject({ schemaVersion: 1, deadJobs: 1, jobs24h: { running: 1 } });
+    const health = await healthCheck(ctx.handle, { schema: ctx.schema, clock });
+    expect(health.checks.find((c) => c.name === 'schema')).toMatchObject({ ok: false });
+    expect(health.checks.find((c) => c.name === 'jobs')?.detail).toMatch(
+      /^1 job\(s\) left running by a process that is gone \(#\d+ SILENT daily\): The job's process stopped heartbeating/,
+    );
+  });
+
   const symbolStatus = async (symbol: string) =>
     (
       await ctx.db.query<{ status: string }>(
