@@ -222,6 +222,52 @@ describeEachDb('job liveness', (ctx) => {
     ).rows[0]?.status;
 });
 
+describe.runIf(process.env.DATABASE_URL)('job liveness: pools [pg]', () => {
+  it('falls back to heartbeats on a pool of one connection instead of starving its jobs', async () => {
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    const schema = uniqueSchema('pool_of_one');
+    try {
+      await installSchema(pool, { schema });
+      const pipeline = new Pipeline({ db: pool, schema, extractor: extractorFor(server), clock });
+      const batch = await pipeline.runBatch(['IBM', 'MSFT'], ['daily', 'quote']);
+      expect(batch.failed).toBe(0);
+      const { rows } = await pool.query(
+        `SELECT DISTINCT lease_key, stale_after_ms FROM "${schema}".etl_job_logs`,
+      );
+      expect(rows).toEqual([{ lease_key: null, stale_after_ms: 1_800_000 }]);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
+
+  it('gives a pooled connection back after the jobs, however many pipelines share the pool', async () => {
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+    const schema = uniqueSchema('shared_lease');
+    try {
+      await installSchema(pool, { schema });
+      // Three pipelines at once on a pool of two: one lease for the process, one connection left.
+      const results = await Promise.all(
+        ['IBM', 'MSFT', 'AAPL'].map((symbol) =>
+          new Pipeline({ db: pool, schema, extractor: extractorFor(server), clock }).run(
+            symbol,
+            'daily',
+          ),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+      const keys = await pool.query(
+        `SELECT count(DISTINCT lease_key)::int AS n FROM "${schema}".etl_job_logs`,
+      );
+      expect(keys.rows[0].n).toBe(1);
+      expect(pool.idleCount).toBe(pool.totalCount); // nothing still checked out
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
+});
+
 describe.runIf(process.env.DATABASE_URL)('job liveness: a lost lease connection [pg]', () => {
   it('takes a new lease at once, moves the running job to it, and the host survives', async () => {
     const app = `stock_etl_lease_${randomBytes(4).toString('hex')}`;
