@@ -25,7 +25,13 @@ describe('examples', () => {
     );
     expect(r.stdout).toMatch(/IBM {3}daily {10}\d+ extracted, \d+ inserted/);
     expect(r.stdout).toMatch(/backfill success: \d+ inserted in 2 API calls/);
-    expect(r.stdout).toMatch(/re-run IBM daily: inserted 0, updated 0, unchanged 100/);
+    // The example runs on the real clock. During a US session the fake's (like the live API's)
+    // newest daily bar is still forming, so a re-run may update that one bar; every other bar
+    // must come back unchanged.
+    const rerun = /re-run IBM daily: inserted 0, updated (\d+), unchanged (\d+)/.exec(r.stdout);
+    expect(rerun, r.stdout).not.toBeNull();
+    expect(Number(rerun?.[1])).toBeLessThanOrEqual(1);
+    expect(Number(rerun?.[1]) + Number(rerun?.[2])).toBe(100);
     expect(r.stdout).toMatch(/done: 7 job\(s\) succeeded, 0 failed/);
   });
 
