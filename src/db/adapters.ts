@@ -54,7 +54,8 @@ function isPglite(handle: object): handle is PgliteLike {
   );
 }
 
-function isPgPool(handle: object): handle is PgPoolLike {
+/** True for a `pg.Pool` (a pool of connections, not one session). @internal */
+export function isPgPool(handle: object): handle is PgPoolLike {
   return (
     typeof (handle as PgPoolLike).connect === 'function' &&
     typeof (handle as { totalCount?: unknown }).totalCount === 'number'

@@ -1,14 +1,8 @@
 import type { IntradayInterval } from '../alpha-vantage/types';
 import { scopeDb } from '../db/scoped-db';
 import { throwIfAborted } from '../errors/aborted-error';
-import {
-  finishJobLog,
-  heartbeatJobLog,
-  type LedgerMonth,
-  markMonthComplete,
-  readLedger,
-  startJobLog,
-} from '../load';
+import { heartbeatJobLog, type LedgerMonth, markMonthComplete, readLedger } from '../load';
+import { ledgerVersions } from '../load/ledger-versions';
 import { transformIntraday } from '../transform';
 import {
   commitRows,
@@ -19,6 +13,7 @@ import {
   toJobError,
 } from './context';
 import { intradayDataset } from './datasets';
+import { type StartedJob, startJob } from './job-record';
 import { ZERO } from './job-runner';
 import { monthsBetween, newYorkMonth } from './planning';
 import type {
@@ -60,20 +55,28 @@ function refetchPending(entry: LedgerMonth, maxRefetches: number): boolean {
  * with `month=YYYY-MM&outputsize=full` and written — rows, rejects, ledger entry with the reject
  * count, watermark — in one transaction, so a killed process resumes exactly after the last
  * committed month. The next month's download overlaps the current month's load. Months of the
- * range whose latest fetch rejected rows are added to `rejectedMonths`. @internal
+ * range whose latest fetch rejected rows are added to `rejectedMonths`.
+ *
+ * Identical backfills (in this or another process) take a month one at a time under a work lock;
+ * the one that waited finds the month's ledger entry changed since it planned and skips it with
+ * no request. @internal
  */
 export async function walkBackfill(
   ctx: RunContext,
   plan: BackfillPlan,
-  jobId: number | null,
+  job: StartedJob,
   tally: JobTally,
   months: BackfillMonth[],
   rejectedMonths: BackfillRejectedMonth[] = [],
 ): Promise<void> {
   const dataset = intradayDataset(plan.interval);
   const { symbol, interval, signal } = plan;
+  const jobId = job.id;
   const maxRefetches = plan.maxRefetches ?? DEFAULT_MAX_REFETCHES;
   const current = newYorkMonth(ctx.clock.now());
+  // Versions first: an entry written between the two reads is then either skipped as done or
+  // seen as changed under the month's lock — never fetched twice.
+  const planned = await ledgerVersions(ctx.db, ctx.q, symbol, dataset);
   const ledger = await readLedger(ctx.db, ctx.q, symbol, dataset);
   const all = monthsBetween(plan.from, plan.to);
   const todo = all.filter((m) => {
@@ -91,6 +94,23 @@ export async function walkBackfill(
       onRequest: tally.onRequest,
       malformedRows: 'report',
     });
+  // The lock is held until the month's rows and ledger entry are committed (or the job finishes).
+  const claimMonth = async (month: string) => {
+    const unlock = await job.lock(['backfill', symbol, dataset, month], signal, () =>
+      ctx.events.emit('job:wait', { jobId, symbol, dataset, month }),
+    );
+    try {
+      const version = (await ledgerVersions(ctx.db, ctx.q, symbol, dataset)).get(month);
+      if (month !== current && version !== planned.get(month)) {
+        await unlock();
+        return null;
+      }
+      return { series: await fetchMonth(month), unlock };
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
+  };
 
   let handled = 0;
   const report = (month: BackfillMonth) => {
@@ -107,7 +127,7 @@ export async function walkBackfill(
     plan.onProgress?.(progress);
   };
 
-  let next = todo.length > 0 ? fetchMonth(todo[0] as string) : undefined;
+  let next = todo.length > 0 ? claimMonth(todo[0] as string) : undefined;
   // A prefetched request that is never awaited (because a load failed) must not become an
   // unhandled rejection.
   next?.catch(() => {});
@@ -137,10 +157,16 @@ export async function walkBackfill(
       continue;
     }
     throwIfAborted(signal, 'backfill');
-    const series = await (next as NonNullable<typeof next>);
+    const claimed = await (next as NonNullable<typeof next>);
     todoIndex++;
-    next = todoIndex < todo.length ? fetchMonth(todo[todoIndex] as string) : undefined;
+    next = todoIndex < todo.length ? claimMonth(todo[todoIndex] as string) : undefined;
     next?.catch(() => {});
+    if (claimed === null) {
+      // An identical backfill completed the month while this one waited for it.
+      report({ month, status: 'skipped', ...ZERO, refetched: false });
+      continue;
+    }
+    const { series } = claimed;
     const t = transformIntraday(series, {
       symbol,
       dataset,
@@ -175,6 +201,7 @@ export async function walkBackfill(
             );
           },
     );
+    await claimed.unlock();
     if (t.rejects.length > 0) {
       const refetch =
         month === current ||
@@ -204,10 +231,9 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
   const tally = newTally();
   const months: BackfillMonth[] = [];
   const rejectedMonths: BackfillRejectedMonth[] = [];
-  let jobId: number | null;
+  let job: StartedJob;
   try {
-    await ctx.ensureStarted();
-    jobId = await startJobLog(ctx.db, ctx.q, { dataset, symbol, startedAt: new Date(started) });
+    job = await startJob(ctx, { dataset, symbol, startedAt: new Date(started) });
   } catch (e) {
     // Not even the job log could be written (database down): nothing was fetched or loaded.
     const result: BackfillResult = {
@@ -225,6 +251,7 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
     ctx.events.emit('backfill:finish', result);
     return result;
   }
+  const jobId = job.id;
   ctx.events.emit('job:start', { jobId, symbol, dataset });
   let error: JobError | undefined;
   try {
@@ -232,7 +259,7 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
     await walkBackfill(
       { ...ctx, db: scopeDb(ctx.db, { signal: plan.signal }) },
       plan,
-      jobId,
+      job,
       tally,
       months,
       rejectedMonths,
@@ -268,11 +295,8 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
     jobId,
     ...(error ? { error } : {}),
   };
-  await finishJobLog(
-    ctx.db,
-    ctx.q,
-    jobId,
-    {
+  await job
+    .finish({
       status: result.status,
       ...totals,
       apiCalls: result.apiCalls,
@@ -292,9 +316,15 @@ export async function runBackfill(ctx: RunContext, plan: BackfillPlan): Promise<
         })),
         ...(rejectedMonths.length > 0 ? { rejectedMonths } : {}),
       },
-    },
-    new Date(ctx.clock.now()),
-  ).catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
+    })
+    .then((recorded) => {
+      if (!recorded) {
+        ctx.logger.warn('the backfill job log had been marked failed (STALE) by another process', {
+          jobId,
+        });
+      }
+    })
+    .catch((e) => ctx.logger.error('could not write the job log', { jobId, error: String(e) }));
   ctx.events.emit('backfill:finish', result);
   return result;
 }

@@ -11,6 +11,7 @@ import type { RejectPolicy } from '../transform/context';
 import type { RejectedRow } from '../transform/rows';
 import type { Dataset } from './datasets';
 import type { PipelineExtractor } from './extractor-port';
+import type { JobLease } from './lease';
 import type { JobError, PipelineEvents } from './types';
 
 /** Everything a job needs, resolved once per Pipeline. @internal */
@@ -25,8 +26,10 @@ export interface RunContext {
   policy: RejectPolicy;
   extendedHours: boolean;
   events: TypedEmitter<PipelineEvents>;
-  /** Marks stale jobs of crashed processes failed, once per pipeline, before the first job. */
-  ensureStarted: () => Promise<void>;
+  /** The pipeline's lease: proof that its running jobs are alive (see lease.ts). */
+  lease: JobLease;
+  /** What in-process work locks are keyed by: the database handle the user passed. */
+  lockScope: object;
 }
 
 /** One job's mutable tallies. @internal */

@@ -1,6 +1,7 @@
 export { DEFAULT_MAX_REFETCHES } from './backfill';
 export { assertDataset, DATASETS, type Dataset, intradayDataset } from './datasets';
 export type { ExtractCallOptions, PipelineExtractor } from './extractor-port';
+export { DEFAULT_STALE_JOB_AFTER_MS } from './lease';
 export {
   type BackfillOptions,
   type BatchOptions,
@@ -25,6 +26,7 @@ export type {
   BackfillProgress,
   BackfillRejectedMonth,
   BackfillResult,
+  BatchInput,
   BatchResult,
   JobCounts,
   JobError,

@@ -13,14 +13,16 @@ import {
 import type { Db, DbHandle } from '../db/types';
 import { ValidationError } from '../errors/validation-error';
 import { type Listener, TypedEmitter } from '../events';
-import { failStaleJobs, Loader, type LoadMethod } from '../load';
+import { Loader, type LoadMethod } from '../load';
 import { type Logger, noopLogger } from '../logger';
 import { REJECT_POLICIES, type RejectPolicy } from '../transform/context';
 import { DEFAULT_MAX_REFETCHES, runBackfill } from './backfill';
+import { type PlannedJob, planBatch } from './batch-plan';
 import type { RunContext } from './context';
 import { assertDataset, type Dataset, intradayDataset } from './datasets';
 import type { PipelineExtractor } from './extractor-port';
 import { failedResult, runJob, ZERO } from './job-runner';
+import { DEFAULT_STALE_JOB_AFTER_MS, JobLease } from './lease';
 import { newYorkMonth, parseMonth } from './planning';
 import type {
   BackfillProgress,
@@ -74,8 +76,11 @@ export interface PipelineOptions {
     copyThreshold?: number;
   };
   /**
-   * A `running` job whose heartbeat is older than this is taken for a crashed process and marked
-   * failed (code `STALE`) when this pipeline starts its first job.
+   * For jobs without a lease (see `leases`): how long a `running` job may go without a heartbeat
+   * before it is taken for dead and marked failed (code `STALE`). This pipeline's own jobs
+   * heartbeat every third of it (at most every minute) and record it in their row, so a pipeline
+   * configured with a shorter value never takes them for dead. Jobs with a lease are judged by
+   * the lease alone, at once.
    * @default 1800000 (30 minutes)
    */
   staleJobAfterMs?: number;
@@ -93,6 +98,17 @@ export interface PipelineOptions {
    * @default DEFAULT_LOCK_TIMEOUT_MS (30000: 30 seconds)
    */
   lockTimeoutMs?: number;
+  /**
+   * Hold a lease while jobs run: a session-level advisory lock on a connection of the pipeline's
+   * own (taken from a `pg.Pool` for as long as any job runs) or on the one session of a
+   * `pg.Client` / PGlite. Its key goes into each job row, and the moment no session holds it —
+   * the process crashed or was killed — any other pipeline, `getStatus` and `healthCheck` see the
+   * job as dead. Turn it off behind a transaction-pooling proxy (PgBouncer in transaction mode),
+   * where a session lock does not stay with one session; liveness then rests on heartbeats
+   * (`staleJobAfterMs`). It is also off for a wrapped `Db` and a pool of one connection.
+   * @default true
+   */
+  leases?: boolean;
 }
 
 /** Per-call options of {@link Pipeline.run}. */
@@ -157,8 +173,6 @@ export class Pipeline {
   readonly schema: string;
   readonly #ctx: RunContext;
   readonly #concurrency: number;
-  readonly #staleJobAfterMs: number;
-  #started: Promise<void> | undefined;
 
   /** @param options - see {@link PipelineOptions} */
   constructor(options: PipelineOptions) {
@@ -177,8 +191,8 @@ export class Pipeline {
       });
     }
     this.#concurrency = positiveInt(options.concurrency ?? 2, 'options.concurrency');
-    this.#staleJobAfterMs = positiveInt(
-      options.staleJobAfterMs ?? 1_800_000,
+    const staleJobAfterMs = positiveInt(
+      options.staleJobAfterMs ?? DEFAULT_STALE_JOB_AFTER_MS,
       'options.staleJobAfterMs',
     );
     this.schema = options.schema ?? DEFAULT_SCHEMA;
@@ -197,23 +211,35 @@ export class Pipeline {
         'options.lockTimeoutMs',
       ),
     });
+    const clock = options.clock ?? systemClock;
+    const events = new TypedEmitter<PipelineEvents>((error, event) =>
+      logger.error('pipeline event listener threw', {
+        event: String(event),
+        error: String(error),
+      }),
+    );
     this.#ctx = {
       db,
       q,
       loader: new Loader({ db, schema: this.schema, ...options.load }),
       extractor: options.extractor,
       calendar: options.calendar ?? new MarketCalendar(),
-      clock: options.clock ?? systemClock,
+      clock,
       logger,
       policy,
       extendedHours: options.extendedHours ?? true,
-      ensureStarted: () => this.#ensureStarted(),
-      events: new TypedEmitter<PipelineEvents>((error, event) =>
-        logger.error('pipeline event listener threw', {
-          event: String(event),
-          error: String(error),
-        }),
-      ),
+      lease: new JobLease({
+        handle: options.db,
+        db,
+        q,
+        clock,
+        logger,
+        events,
+        staleJobAfterMs,
+        leases: options.leases ?? true,
+      }),
+      lockScope: options.db,
+      events,
     };
   }
 
@@ -241,6 +267,10 @@ export class Pipeline {
   /**
    * Runs every (symbol, dataset) pair with bounded concurrency. One failure never stops the
    * others; an abort marks the jobs not yet finished as failed with `ABORTED`.
+   *
+   * Symbols are normalised and pairs de-duplicated before anything runs: `['IBM', 'ibm']` with
+   * `['quote', 'quote']` is one job. `jobs` has one result per distinct job; `inputs` says, for
+   * every pair given, which job handled it. The batch holds one lease for all its jobs.
    */
   async runBatch(
     symbols: readonly string[],
@@ -258,17 +288,22 @@ export class Pipeline {
       'options.concurrency',
     );
     const started = this.#ctx.clock.now();
-    const pairs = symbols.flatMap((s) => list.map((d) => [s, d] as const));
-    const jobs: JobResult[] = new Array(pairs.length);
+    const { planned, inputs } = planBatch(symbols, list);
+    const jobs: JobResult[] = new Array(planned.length);
     let cursor = 0;
     const worker = async () => {
-      while (cursor < pairs.length) {
+      while (cursor < planned.length) {
         const index = cursor++;
-        const [symbol, dataset] = pairs[index] as readonly [string, Dataset];
-        jobs[index] = await this.#safeJob(symbol, dataset, options);
+        jobs[index] = await this.#plannedJob(planned[index] as PlannedJob, options);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, pairs.length) }, worker));
+    // One lease for the whole batch (each job holds it too: a failure here is theirs to report).
+    const release = await this.#ctx.lease.hold().catch(() => undefined);
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, planned.length) }, worker));
+    } finally {
+      await release?.();
+    }
     const totals = { ...ZERO, apiCalls: 0 };
     for (const j of jobs) {
       totals.extracted += j.extracted;
@@ -281,6 +316,7 @@ export class Pipeline {
     const succeeded = jobs.filter((j) => j.status === 'success').length;
     const result: BatchResult = {
       jobs,
+      inputs,
       succeeded,
       failed: jobs.length - succeeded,
       totals,
@@ -327,40 +363,14 @@ export class Pipeline {
     });
   }
 
-  /** Marks stale `running` jobs of crashed processes as failed, once per pipeline. */
-  #ensureStarted(): Promise<void> {
-    this.#started ??= failStaleJobs(
-      this.#ctx.db,
-      this.#ctx.q,
-      new Date(this.#ctx.clock.now()),
-      this.#staleJobAfterMs,
-    ).then(
-      (count) => {
-        if (count > 0) {
-          this.#ctx.logger.warn('marked stale running jobs as failed', { count });
-          this.#ctx.events.emit('jobs:stale', { count });
-        }
-      },
-      (error) => {
-        this.#started = undefined; // try again on the next job
-        throw error;
-      },
-    );
-    return this.#started;
-  }
-
-  /** A job from raw batch input: validation problems become a failed result, not a throw. */
-  async #safeJob(symbol: string, dataset: Dataset, options: RunOptions): Promise<JobResult> {
-    let normalized: string;
-    try {
-      normalized = normalizeSymbol(symbol);
-      assertDataset(dataset);
-    } catch (e) {
-      const result = failedResult(String(symbol), dataset, e);
+  /** A planned batch job: input problems become a failed result, not a throw. */
+  async #plannedJob(job: PlannedJob, options: RunOptions): Promise<JobResult> {
+    if (job.error !== undefined) {
+      const result = failedResult(job.symbol, job.dataset, job.error);
       this.#ctx.events.emit('job:error', result);
       return result;
     }
-    return runJob(this.#ctx, normalized, dataset, options);
+    return runJob(this.#ctx, job.symbol, job.dataset, options);
   }
 }
 

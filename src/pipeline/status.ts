@@ -4,6 +4,9 @@ import { toDb } from '../db/adapters';
 import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
 import { SCHEMA_VERSION } from '../db/install';
 import type { Db, DbHandle } from '../db/types';
+import { countJobsSince, listDeadJobs } from '../load/job-log';
+import { deadJobsCheck, withDeadJobs } from './job-status';
+import { DEFAULT_STALE_JOB_AFTER_MS } from './lease';
 import { newYorkDate } from './planning';
 import { type BackfillRejectsReport, backfillRejects } from './status-rejects';
 
@@ -13,6 +16,12 @@ export interface StatusOptions {
   schema?: string;
   /** Time source for "the last 24 hours". @default systemClock */
   clock?: Clock;
+  /**
+   * A `running` job without a lease that recorded no heartbeat limit of its own (rows written
+   * before 0.2) counts as dead after this long without a heartbeat.
+   * @default 1800000 (30 minutes)
+   */
+  stuckAfterMs?: number;
 }
 
 /** Freshness of one (symbol, dataset). */
@@ -35,16 +44,28 @@ export interface StatusReport {
   generatedAt: Date;
   /** Installed schema version (highest applied migration). */
   schemaVersion: number;
-  /** Jobs started in the last 24 hours, by status. */
+  /**
+   * Jobs started in the last 24 hours, by status. A job still marked `running` whose process is
+   * gone (see {@link StatusReport.deadJobs}) counts as failed, never as running.
+   */
   jobs24h: {
-    /** Jobs still running. */
+    /** Jobs running now (their process is alive). */
     running: number;
     /** Jobs that succeeded. */
     success: number;
-    /** Jobs that failed. */
+    /** Jobs that failed, dead ones included. */
     failed: number;
   };
-  /** The most recent failed jobs (at most 10) of the last 24 hours. */
+  /**
+   * Jobs (of any age) still marked `running` although their process is gone: its lease was
+   * released (crash, kill) or, for a job without a lease, it stopped heartbeating. `getStatus`
+   * only reports them; the next pipeline run marks them failed with code `STALE`.
+   */
+  deadJobs: number;
+  /**
+   * The most recent failed jobs (at most 10) of the last 24 hours, dead ones included with code
+   * `STALE` and `recorded: false`.
+   */
   recentFailures: {
     /** The job's id in `etl_job_logs`. */
     id: number;
@@ -58,6 +79,11 @@ export interface StatusReport {
     errorCode: string | null;
     /** The error message the job failed with, if recorded. */
     errorMessage: string | null;
+    /**
+     * False for a dead job whose row still says `running` (the next pipeline run records the
+     * failure); true otherwise.
+     */
+    recorded: boolean;
   }[];
   /** Per (symbol, dataset) freshness, newest first. */
   freshness: FreshnessEntry[];
@@ -102,12 +128,11 @@ export async function getStatus(db: DbHandle, options: StatusOptions = {}): Prom
   const d = toDb(db);
   const now = new Date((options.clock ?? systemClock).now());
   const since = new Date(now.getTime() - 86_400_000).toISOString();
-  const [version, counts, failures, freshness, tables, rejects] = await Promise.all([
+  const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STALE_JOB_AFTER_MS;
+  const [version, jobs24h, dead, failures, freshness, tables, rejects] = await Promise.all([
     schemaVersion(d, q),
-    d.query<{ status: 'running' | 'success' | 'failed'; n: number }>(
-      `SELECT status, count(*)::int AS n FROM ${q}.etl_job_logs WHERE started_at >= $1 GROUP BY status`,
-      [since],
-    ),
+    countJobsSince(d, q, new Date(since), now, stuckAfterMs),
+    listDeadJobs(d, q, now, stuckAfterMs),
     d.query<Record<string, unknown>>(
       `SELECT id::int AS id, symbol, dataset, started_at, error_code, error_message
          FROM ${q}.etl_job_logs WHERE status = 'failed' AND started_at >= $1
@@ -126,21 +151,26 @@ export async function getStatus(db: DbHandle, options: StatusOptions = {}): Prom
     tableSizes(d, schema, q),
     backfillRejects(d, q),
   ]);
-  const jobs24h = { running: 0, success: 0, failed: 0 };
-  for (const r of counts.rows) jobs24h[r.status] = r.n;
-  return {
-    schema,
-    generatedAt: now,
-    schemaVersion: version,
-    jobs24h,
-    recentFailures: failures.rows.map((r) => ({
+  const recentFailures = withDeadJobs(
+    failures.rows.map((r) => ({
       id: r.id as number,
       symbol: (r.symbol as string | null) ?? null,
       dataset: r.dataset as string,
       startedAt: new Date(r.started_at as string),
       errorCode: (r.error_code as string | null) ?? null,
       errorMessage: (r.error_message as string | null) ?? null,
+      recorded: true,
     })),
+    dead,
+    since,
+  );
+  return {
+    schema,
+    generatedAt: now,
+    schemaVersion: version,
+    jobs24h,
+    deadJobs: dead.length,
+    recentFailures,
     freshness: freshness.rows.map((r) => ({
       symbol: r.symbol,
       dataset: r.dataset,
@@ -208,7 +238,12 @@ export interface HealthCheckOptions {
   calendar?: MarketCalendar;
   /** Time source. @default systemClock */
   clock?: Clock;
-  /** A running job silent for longer than this is "stuck". @default 1800000 (30 min) */
+  /**
+   * A `running` job without a lease that recorded no heartbeat limit of its own (rows written
+   * before 0.2) counts as dead after this long without a heartbeat. Jobs with a lease are judged
+   * by the lease alone, at once.
+   * @default 1800000 (30 minutes)
+   */
   stuckAfterMs?: number;
   /**
    * Daily data is stale when its newest trading day is more than this many trading days behind
@@ -237,9 +272,13 @@ export interface HealthReport {
 }
 
 /**
- * Checks the ETL's health: database reachable, schema version current, no stuck jobs, daily data
+ * Checks the ETL's health: database reachable, schema version current, no dead jobs, daily data
  * fresh against the market calendar, API budget left. Never throws for an unhealthy system; a
  * failing check is reported with `ok: false`.
+ *
+ * Read-only: the `jobs` check reports jobs still marked `running` whose process is gone (see
+ * {@link StatusReport.deadJobs}) and fails while there are any; the next pipeline run marks them
+ * failed (`STALE`).
  */
 export async function healthCheck(
   db: DbHandle,
@@ -277,21 +316,13 @@ export async function healthCheck(
     return { ok: false, checks };
   }
   const now = clock.now();
-  const stuckAfterMs = options.stuckAfterMs ?? 1_800_000;
-  const stuck = await d.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ${q}.etl_job_logs
-      WHERE status = 'running' AND heartbeat_at < $1::timestamptz`,
-    [new Date(now - stuckAfterMs).toISOString()],
+  const dead = await listDeadJobs(
+    d,
+    q,
+    new Date(now),
+    options.stuckAfterMs ?? DEFAULT_STALE_JOB_AFTER_MS,
   );
-  const stuckCount = stuck.rows[0]?.n ?? 0;
-  checks.push({
-    name: 'jobs',
-    ok: stuckCount === 0,
-    detail:
-      stuckCount === 0
-        ? 'no stuck jobs'
-        : `${stuckCount} job(s) running without a heartbeat for over ${Math.round(stuckAfterMs / 60_000)} min`,
-  });
+  checks.push(deadJobsCheck(dead));
   checks.push(await freshnessCheck(d, q, calendar, now, options.maxLagTradingDays ?? 1));
   if (options.extractor) {
     try {

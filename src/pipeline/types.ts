@@ -43,12 +43,38 @@ export interface JobResult extends JobCounts {
   warnings: string[];
   /** Why it failed. */
   error?: JobError;
+  /**
+   * Set when this job made no request: it waited for an identical job (same symbol and dataset,
+   * in this or another process) that started fetching after this one was requested and
+   * succeeded, so this job's data would have been no newer. The id is that job's `etl_job_logs` id.
+   */
+  coveredBy?: number;
+}
+
+/** What {@link Pipeline.runBatch} did with one (symbol, dataset) pair it was given. */
+export interface BatchInput {
+  /** The symbol as given. */
+  symbol: string;
+  /** The dataset as given. */
+  dataset: Dataset;
+  /** Index in {@link BatchResult.jobs} of the job that handled this pair. */
+  job: number;
+  /**
+   * True when an earlier pair named the same job (the same symbol once normalised, e.g. `ibm`
+   * and `IBM`, and the same dataset): no second job ran for it.
+   */
+  duplicate: boolean;
 }
 
 /** Outcome of {@link Pipeline.runBatch}. */
 export interface BatchResult {
-  /** One result per (symbol, dataset), in input order. */
+  /**
+   * One result per distinct job — (normalised symbol, dataset) — in the order of first mention.
+   * A pair given twice runs once; {@link BatchResult.inputs} maps every pair given to its job.
+   */
   jobs: JobResult[];
+  /** Every (symbol, dataset) pair given, in input order, with the job that handled it. */
+  inputs: BatchInput[];
   /** Jobs that succeeded. */
   succeeded: number;
   /** Jobs that failed. */
@@ -143,6 +169,20 @@ export interface PipelineEvents {
     /** The dataset. */
     dataset: Dataset;
   };
+  /**
+   * A job waits for an identical job (same symbol, dataset — and month, for a backfill) that runs
+   * in this or another process; afterwards it uses that job's result when it covers this one.
+   */
+  'job:wait': {
+    /** Id of the waiting job's `etl_job_logs` row. */
+    jobId: number;
+    /** The symbol. */
+    symbol: string;
+    /** The dataset. */
+    dataset: Dataset;
+    /** For a backfill: the month (`YYYY-MM`) it waits for. */
+    month?: string;
+  };
   /** A job succeeded. */
   'job:finish': JobResult;
   /** A job failed. */
@@ -164,7 +204,10 @@ export interface PipelineEvents {
   'backfill:month': BackfillProgress;
   /** A backfill finished. */
   'backfill:finish': BackfillResult;
-  /** Stale `running` jobs of crashed processes were marked failed. */
+  /**
+   * `running` jobs whose process is gone (lease released, or no heartbeat for too long) were
+   * marked failed with code `STALE`.
+   */
   'jobs:stale': {
     /** How many jobs were marked failed. */
     count: number;

@@ -49,6 +49,12 @@ function fakePipeline(clock: VirtualClock, durationMs = 1_000) {
       }));
       return {
         jobs,
+        inputs: jobs.map((j, i) => ({
+          symbol: j.symbol,
+          dataset: j.dataset,
+          job: i,
+          duplicate: false,
+        })),
         succeeded: aborted ? 0 : jobs.length,
         failed: aborted ? jobs.length : 0,
         totals: { extracted: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0, apiCalls: 1 },
