@@ -8,13 +8,14 @@ import { parseArgs } from 'node:util';
 import { AlphaVantageExtractor } from '../alpha-vantage/extractor';
 import { INTRADAY_INTERVALS, type IntradayInterval } from '../alpha-vantage/types';
 import { createEmbeddedDb } from '../db/embedded';
+import { DEFAULT_SCHEMA } from '../db/identifier';
 import { installSchema } from '../db/install';
 import type { DbHandle } from '../db/types';
 import { isValidationError } from '../errors';
 import { isStockEtlError } from '../errors/stock-etl-error';
-import { PostgresBudgetStore } from '../load/postgres-budget-store';
 import { type Dataset, getStatus, healthCheck, Pipeline } from '../pipeline';
 import { StreamingService } from '../streaming';
+import { BUDGET_ACTIONS, BUDGET_USAGE, budgetSchemaOf, budgetStoreFor, runBudget } from './budget';
 import { type CliEnv, readEnv } from './env';
 import { formatBackfill, formatBatch, formatHealth, formatStatus } from './output';
 
@@ -29,6 +30,7 @@ Commands:
   health [--json]                           health checks (exit 1 when unhealthy)
   stream SYMBOL... [--interval SECONDS] [--extended-hours] [--always]
                                             poll quotes into stock_quotes until Ctrl-C
+${BUDGET_USAGE}
 
 Options:
   --schema NAME   schema (default: $STOCK_ETL_SCHEMA or stock_etl)
@@ -41,6 +43,7 @@ Environment:
   ALPHA_VANTAGE_BASE_URL  API origin (default https://www.alphavantage.co)
   ALPHA_VANTAGE_PLAN      free | premium-75 | premium-150 | premium-300 | premium-600 | premium-1200
   STOCK_ETL_SCHEMA        schema name
+  STOCK_ETL_BUDGET_SCHEMA schema of the key's budget, shared by every data schema (default stock_etl)
   STOCK_ETL_DATA_DIR      embedded database folder (default ./.stock-etl)`;
 
 class UsageError extends Error {}
@@ -70,21 +73,22 @@ function requireApiKey(env: CliEnv): string {
 }
 
 /**
- * The extractor of a CLI run. Its daily budget lives in the database (`api_usage`), so separate
- * invocations — a cron job every hour, a backfill next to it — share one budget per key.
+ * The extractor of a CLI run. Its budget and premium refusals live in the database, in one budget
+ * schema for every data schema, so separate invocations — a cron job every hour, a backfill next
+ * to it, another schema — share one budget per key.
  */
 function extractorFor(
   env: CliEnv,
   apiKey: string,
   db: DbHandle,
-  schema: string | undefined,
+  budget: { schema: string; install: boolean },
   signal: AbortSignal,
 ): AlphaVantageExtractor {
   return new AlphaVantageExtractor({
     apiKey,
     plan: env.plan,
     signal,
-    budgetStore: new PostgresBudgetStore(db, { ...(schema ? { schema } : {}) }),
+    budgetStore: budgetStoreFor(db, budget.schema, budget.install),
     ...(env.baseUrl ? { baseUrl: env.baseUrl } : {}),
   });
 }
@@ -145,19 +149,31 @@ async function execute(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
     }
     if (!values.from) throw new UsageError('backfill needs --from YYYY-MM');
   }
-  if (!['init-db', 'run', 'backfill', 'status', 'health', 'stream'].includes(command)) {
+  if (command === 'budget' && args.length > 0 && !BUDGET_ACTIONS.includes(args[0] as never)) {
+    throw new UsageError(`budget takes ${BUDGET_ACTIONS.join(' or ')}, not "${args[0]}"`);
+  }
+  if (!['init-db', 'run', 'backfill', 'status', 'health', 'stream', 'budget'].includes(command)) {
     throw new UsageError(`unknown command "${command}" (see stock-etl --help)`);
   }
-  const needsKey = command === 'run' || command === 'backfill' || command === 'stream';
-  const apiKey = needsKey ? requireApiKey(settings) : settings.apiKey;
+  const spends = command === 'run' || command === 'backfill' || command === 'stream';
+  const apiKey = spends || command === 'budget' ? requireApiKey(settings) : settings.apiKey;
+  const budgetSchema = budgetSchemaOf(env);
   const opened = await openDb(settings);
   const extractor = apiKey
-    ? extractorFor(settings, apiKey, opened.db, schema, controller.signal)
+    ? extractorFor(
+        settings,
+        apiKey,
+        opened.db,
+        { schema: budgetSchema, install: spends && budgetSchema !== (schema ?? DEFAULT_SCHEMA) },
+        controller.signal,
+      )
     : undefined;
   try {
     switch (command) {
       case 'init-db': {
         const r = await installSchema(opened.db, { schema, signal: controller.signal });
+        // The key's budget lives in its own (shared) schema: make sure it is there too.
+        if (budgetSchema !== r.schema) await installSchema(opened.db, { schema: budgetSchema });
         console.log(
           values.json
             ? JSON.stringify(r)
@@ -178,6 +194,8 @@ async function execute(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
         console.log(values.json ? JSON.stringify(h, null, 2) : formatHealth(h));
         return h.ok ? 0 : 1;
       }
+      case 'budget':
+        return await runBudget(extractor!, args[0], values.json);
       case 'run': {
         await installSchema(opened.db, { schema, signal: controller.signal });
         const pipeline = new Pipeline({ db: opened.db, extractor: extractor!, schema });

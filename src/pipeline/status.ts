@@ -188,6 +188,17 @@ export interface BudgetSource {
     /** Requests left today, or `null` without a daily limit. */
     remainingToday: number | null;
   }>;
+  /** What the key was refused as premium and is not asked again (listed by the `api-refusals` check). */
+  refusals?(): Promise<
+    {
+      /** The refused endpoint. */
+      endpoint: string;
+      /** The refused parameter value, `null` for the whole endpoint. */
+      parameter: { name: string; value: string } | null;
+      /** When it was refused. */
+      refusedAt: Date;
+    }[]
+  >;
 }
 
 /** Options of {@link healthCheck}. */
@@ -212,7 +223,7 @@ export interface HealthCheckOptions {
 
 /** One check of {@link healthCheck}. */
 export interface HealthCheckItem {
-  /** Check name: `database`, `schema`, `jobs`, `freshness`, `api-budget`. */
+  /** Check name: `database`, `schema`, `jobs`, `freshness`, `api-budget`, `api-refusals`. */
   name: string;
   /** Passed? */
   ok: boolean;
@@ -299,8 +310,30 @@ export async function healthCheck(
     } catch (e) {
       checks.push({ name: 'api-budget', ok: false, detail: `unknown: ${(e as Error).message}` });
     }
+    if (options.extractor.refusals) checks.push(await refusalsCheck(options.extractor));
   }
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/** Lists remembered premium refusals; informational (a refusal is the plan, not a fault). */
+async function refusalsCheck(source: BudgetSource): Promise<HealthCheckItem> {
+  try {
+    const list = (await source.refusals?.()) ?? [];
+    const shown = list.map(
+      (r) =>
+        `${r.endpoint}${r.parameter ? ` ${r.parameter.name}=${r.parameter.value}` : ''} (since ${r.refusedAt.toISOString()})`,
+    );
+    return {
+      name: 'api-refusals',
+      ok: true,
+      detail:
+        list.length === 0
+          ? 'no premium refusals remembered'
+          : `refused as premium: ${shown.join(', ')}`,
+    };
+  } catch (e) {
+    return { name: 'api-refusals', ok: true, detail: `unknown: ${(e as Error).message}` };
+  }
 }
 
 async function freshnessCheck(

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli';
+import { SCHEMA_VERSION } from '../../src/db/install';
+import { MIGRATIONS } from '../../src/db/migrations.generated';
 import type { FakeAlphaVantage } from '../../src/testing';
 import { startFakeAlphaVantage } from '../../src/testing';
 import { targets, uniqueSchema } from '../helpers/db';
@@ -85,6 +87,8 @@ for (const target of targets) {
       ALPHA_VANTAGE_BASE_URL: server.url,
       ALPHA_VANTAGE_PLAN: 'premium-1200',
       STOCK_ETL_SCHEMA: schema,
+      // The budget schema is shared (stock_etl) by default: keep this test's own.
+      STOCK_ETL_BUDGET_SCHEMA: schema,
       ...(target === 'pg'
         ? { DATABASE_URL: process.env.DATABASE_URL }
         : { STOCK_ETL_DATA_DIR: dataDir }),
@@ -101,9 +105,13 @@ for (const target of targets) {
     it('init-db installs, then reports the schema current', async () => {
       const first = await cli(['init-db'], env());
       expect(first).toMatchObject({ code: 0 });
-      expect(first.stdout).toMatch(new RegExp(`schema ${schema}: applied migration\\(s\\) 1`));
+      expect(first.stdout).toMatch(
+        new RegExp(
+          `schema ${schema}: applied migration\\(s\\) ${MIGRATIONS.map((m) => m.id).join(', ')}`,
+        ),
+      );
       const second = await cli(['init-db', '--json'], env());
-      expect(JSON.parse(second.stdout)).toEqual({ schema, applied: [], current: 1 });
+      expect(JSON.parse(second.stdout)).toEqual({ schema, applied: [], current: SCHEMA_VERSION });
     });
 
     it('run loads datasets and exits 1 when a job failed', async () => {
@@ -164,6 +172,7 @@ for (const target of targets) {
         'jobs',
         'freshness',
         'api-budget',
+        'api-refusals',
       ]);
       expect(r.code).toBe(report.ok ? 0 : 1);
       expect(report.checks.find((c: { name: string }) => c.name === 'schema').ok).toBe(true);

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installSchema } from '../../src/db/install';
+import { MIGRATIONS } from '../../src/db/migrations.generated';
 import { getStatus, Pipeline } from '../../src/pipeline';
 import { type FakeAlphaVantage, startFakeAlphaVantage } from '../../src/testing';
 import { uniqueSchema } from '../helpers/db';
@@ -27,7 +28,9 @@ describe.runIf(process.env.DATABASE_URL)('single-connection handles [pg]', () =>
     await client.connect();
     const schema = uniqueSchema('pg_client');
     try {
-      expect((await installSchema(client, { schema })).applied).toEqual([1]);
+      expect((await installSchema(client, { schema })).applied).toEqual(
+        MIGRATIONS.map((m) => m.id),
+      );
       const pipeline = new Pipeline({ db: client, schema, extractor: extractorFor(server), clock });
       const batch = await pipeline.runBatch(['IBM', 'MSFT'], ['daily', 'intraday:5min'], {
         concurrency: 2,
