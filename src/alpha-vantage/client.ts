@@ -9,7 +9,7 @@ import {
 } from '../errors/api-errors';
 import { isStockEtlError } from '../errors/stock-etl-error';
 import { TypedEmitter } from '../events';
-import { type BudgetScope, hashApiKey } from './budget-store';
+import { type BudgetScope, hashApiKey, type KnownRefusal } from './budget-store';
 import { statementOf } from './classify';
 import { Entitlements } from './entitlements';
 import type { ExtractorEvents } from './extractor-events';
@@ -109,21 +109,7 @@ export class AlphaVantageClient {
   async call<T>(spec: CallSpec<T>, options: CallOptions = {}): Promise<T> {
     const { clock, logger, retry } = this.o;
     const known = await this.entitlements.find(spec.endpoint, spec.params);
-    if (known) {
-      const error = premiumError({
-        endpoint: spec.endpoint,
-        ...(spec.symbol ? { symbol: spec.symbol } : {}),
-        ...(known.parameter ? { parameter: known.parameter } : {}),
-        remembered: { refusedAt: known.refusedAt, expiresAt: this.entitlements.expiresAt(known) },
-      });
-      this.#emitPremium(spec, error);
-      logger.info('alpha-vantage request skipped: known premium refusal', {
-        endpoint: spec.endpoint,
-        symbol: spec.symbol,
-        parameter: known.parameter ? `${known.parameter.name}=${known.parameter.value}` : null,
-      });
-      throw error;
-    }
+    if (known) throw this.#skip(spec, known);
     const linked = linkSignals(this.o.signal, options.signal);
     const started = clock.now();
     let attempts = 0;
@@ -191,6 +177,12 @@ export class AlphaVantageClient {
   ): Promise<T> {
     const { clock, logger } = this.o;
     const release = await this.limiter.acquire(signal, spec.endpoint);
+    // A call queued behind one that was just refused must not ask again: check once more, now.
+    const known = this.entitlements.findInMemory(spec.endpoint, spec.params);
+    if (known) {
+      await release({ delivered: false });
+      throw this.#skip(spec, known);
+    }
     options.onRequest?.({ endpoint: spec.endpoint, attempt });
     const url = this.#url(spec);
     const shownUrl = this.redactText(url);
@@ -208,6 +200,15 @@ export class AlphaVantageClient {
     });
     const t0 = clock.now();
     let status = 0;
+    // The service counted the request when it arrived: its window is measured from the headers,
+    // not from the end of a large body. The queue is woken only once the answer is understood
+    // (a refusal remembered, a daily-limit marked), so a request queued behind it sees that.
+    let headersAt: number | undefined;
+    let released: Promise<void> | undefined;
+    const done = (delivered = true) => {
+      released ??= release({ delivered, ...(headersAt === undefined ? {} : { at: headersAt }) });
+      return released;
+    };
     try {
       const answer = await sendOnce(url, {
         fetch: this.o.fetch,
@@ -215,22 +216,17 @@ export class AlphaVantageClient {
         signal,
         endpoint: spec.endpoint,
         symbol: spec.symbol,
-        // The service counted the request when it arrived: its window slot closes with the
-        // headers, not after a large body has streamed in.
-        onResponse: () => void release(),
-      }).then(
-        async (a) => {
-          await release();
-          return a;
+        onResponse: () => {
+          headersAt ??= clock.now();
         },
-        async (error: unknown) => {
-          // Only an attempt that never reached the service gives its budget unit back.
-          await release({ delivered: wasDelivered(error) });
-          throw error;
-        },
-      );
+      }).catch(async (error: unknown) => {
+        // Only an attempt that never reached the service gives its budget unit back.
+        await done(wasDelivered(error));
+        throw error;
+      });
       status = answer.status;
       const result = interpretAnswer(spec, answer.status, answer.text, (t) => this.redactText(t));
+      await done();
       this.limiter.onSuccess();
       this.events.emit('request:finish', {
         endpoint: spec.endpoint,
@@ -242,26 +238,30 @@ export class AlphaVantageClient {
       return result;
     } catch (caught) {
       let error = redact(caught, this.#secrets);
-      if (error instanceof RateLimitError)
-        this.limiter.onRateLimited(error.retryAfterMs ?? 1_000, spec.endpoint);
-      if (error instanceof DailyLimitError && error.resetsAt === undefined) {
-        const resetsAt = await this.limiter.onDailyLimit();
-        error = new DailyLimitError(error.message, {
-          endpoint: spec.endpoint,
-          ...(spec.symbol ? { symbol: spec.symbol } : {}),
-          resetsAt,
-          cause: error.cause,
-        });
-      }
-      if (error instanceof PremiumEndpointError) {
-        // Remembered before the caller hears of it, so its next job (or process) skips it.
-        const notice = noticeOf(error);
-        await this.entitlements.remember(
-          spec.endpoint,
-          error.parameter ?? null,
-          notice === undefined ? null : statementOf(notice).slice(0, 300),
-        );
-        this.#emitPremium(spec, error);
+      try {
+        if (error instanceof RateLimitError)
+          this.limiter.onRateLimited(error.retryAfterMs ?? 1_000, spec.endpoint);
+        if (error instanceof DailyLimitError && error.resetsAt === undefined) {
+          const resetsAt = await this.limiter.onDailyLimit();
+          error = new DailyLimitError(error.message, {
+            endpoint: spec.endpoint,
+            ...(spec.symbol ? { symbol: spec.symbol } : {}),
+            resetsAt,
+            cause: error.cause,
+          });
+        }
+        if (error instanceof PremiumEndpointError) {
+          // Remembered before anyone hears of it, so the next call (or process) skips it.
+          const notice = noticeOf(error);
+          await this.entitlements.remember(
+            spec.endpoint,
+            error.parameter ?? null,
+            notice === undefined ? null : statementOf(notice).slice(0, 300),
+          );
+          this.#emitPremium(spec, error);
+        }
+      } finally {
+        await done();
       }
       this.events.emit('request:finish', {
         endpoint: spec.endpoint,
@@ -273,6 +273,23 @@ export class AlphaVantageClient {
       });
       throw error;
     }
+  }
+
+  /** The error for a request not sent because the key was already refused it. */
+  #skip(spec: CallSpec<unknown>, known: KnownRefusal): PremiumEndpointError {
+    const error = premiumError({
+      endpoint: spec.endpoint,
+      ...(spec.symbol ? { symbol: spec.symbol } : {}),
+      ...(known.parameter ? { parameter: known.parameter } : {}),
+      remembered: { refusedAt: known.refusedAt, expiresAt: this.entitlements.expiresAt(known) },
+    });
+    this.#emitPremium(spec, error);
+    this.o.logger.info('alpha-vantage request skipped: known premium refusal', {
+      endpoint: spec.endpoint,
+      symbol: spec.symbol,
+      parameter: known.parameter ? `${known.parameter.name}=${known.parameter.value}` : null,
+    });
+    return error;
   }
 
   #emitPremium(spec: CallSpec<unknown>, error: PremiumEndpointError): void {

@@ -50,6 +50,14 @@ export class Entitlements {
     params: Readonly<Record<string, string | undefined>>,
   ): Promise<KnownRefusal | undefined> {
     await this.#sync(false);
+    return this.findInMemory(endpoint, params);
+  }
+
+  /** Like {@link Entitlements.find}, from memory only (no store read): for the last check before sending. */
+  findInMemory(
+    endpoint: string,
+    params: Readonly<Record<string, string | undefined>>,
+  ): KnownRefusal | undefined {
     for (const r of this.#effective()) {
       if (r.endpoint !== endpoint) continue;
       if (r.parameter === null || params[r.parameter.name] === r.parameter.value) return r;

@@ -64,6 +64,8 @@ export const BULK_QUOTES_MAX_SYMBOLS = 100;
  * ```
  */
 export class AlphaVantageExtractor {
+  /** The plan this extractor was configured with (see {@link AlphaVantageExtractorOptions.plan}). */
+  readonly plan: AlphaVantagePlan;
   readonly #client: AlphaVantageClient;
 
   /**
@@ -72,6 +74,7 @@ export class AlphaVantageExtractor {
    */
   constructor(options: AlphaVantageExtractorOptions) {
     this.#client = new AlphaVantageClient(resolveOptions(options));
+    this.plan = this.#client.o.plan;
   }
 
   /** Subscribes to an event (see {@link ExtractorEvents}); returns an unsubscribe function. */
@@ -85,11 +88,6 @@ export class AlphaVantageExtractor {
   /** Removes a listener added with {@link AlphaVantageExtractor.on}. */
   off<K extends keyof ExtractorEvents>(event: K, listener: Listener<ExtractorEvents, K>): void {
     this.#client.events.off(event, listener);
-  }
-
-  /** The plan this extractor was configured with (see {@link AlphaVantageExtractorOptions.plan}). */
-  get plan(): AlphaVantagePlan {
-    return this.#client.o.plan;
   }
 
   /** The daily budget of this key at this service, as counted by the budget store. */

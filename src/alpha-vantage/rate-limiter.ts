@@ -35,11 +35,16 @@ export interface BudgetSnapshot {
 }
 
 /**
- * Called by the client when an attempt ended. `delivered: false` means the request provably never
- * reached the service (no connection): its unit of the daily budget is given back.
+ * Called by the client when an attempt ended: wakes the queue. `delivered: false` means the request
+ * provably never reached the service (no connection): its unit of the daily budget is given back.
  * @internal
  */
-export type ReleaseSlot = (outcome?: { delivered: boolean }) => Promise<void>;
+export type ReleaseSlot = (outcome?: {
+  /** `false`: the request never reached the service. @default true */
+  delivered?: boolean;
+  /** When the answer arrived (the response headers). @default now */
+  at?: number;
+}) => Promise<void>;
 
 /** Dependencies and hooks of {@link RateLimiter}. @internal */
 export interface RateLimiterOptions {
@@ -172,7 +177,7 @@ export class RateLimiter {
     return async (outcome) => {
       if (!slot.open) return;
       slot.open = false;
-      slot.t = clock.now();
+      slot.t = outcome?.at ?? clock.now();
       const wake = this.#wake;
       this.#released = undefined;
       this.#wake = undefined;

@@ -41,7 +41,8 @@ export interface FakeAlphaVantageOptions {
    * Model keys not listed in `keys` as Alpha Vantage answers a key on this plan *today*, instead
    * of the permissive default (no limits, only bulk quotes premium). Shorthand for `defaultPlan:
    * plan`, `rateLimit: PLAN_LIMITS[plan]`, `premiumFunctions: LIVE_PREMIUM_FUNCTIONS` and
-   * `premiumParameters: LIVE_PREMIUM_PARAMETERS`; each of those given explicitly still wins.
+   * `premiumParameters: LIVE_PREMIUM_PARAMETERS`; each of those given explicitly still wins, and a
+   * key listed in `keys` on another plan gets that plan's {@link PLAN_LIMITS}.
    *
    * With `'free'`: 25 requests a day and 1 a second (the burst notice of 2025-12 beyond that);
    * `outputsize=full` on TIME_SERIES_DAILY refused with the "premium feature" notice (API.md §1.3,

@@ -98,7 +98,8 @@ export async function startFakeAlphaVantage(
 
   const limitsOf = (apiKey: string): FakeRateLimit => {
     const k = options.keys?.[apiKey];
-    const d = options.rateLimit ?? {};
+    // With a plan profile, a listed key on its own plan gets that plan's published limits.
+    const d = (given.plan !== undefined && k ? PLAN_LIMITS[k.plan] : options.rateLimit) ?? {};
     return {
       perSecond: k?.perSecond ?? d.perSecond,
       perMinute: k?.perMinute ?? d.perMinute,
