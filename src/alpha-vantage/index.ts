@@ -40,7 +40,7 @@ export {
 export type { MalformedRowsMode } from './parse/series';
 export { FREE_ALTERNATIVES, type FreeAlternative } from './premium';
 export type { BudgetSnapshot, RateBudget, RateLimits } from './rate-limiter';
-export { REDACTED, redact, redactText } from './redact';
+export { MIN_SUBSTRING_SECRET_LENGTH, REDACTED, redact, redactText } from './redact';
 export * from './types';
 export {
   FIRST_INTRADAY_MONTH,

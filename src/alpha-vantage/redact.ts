@@ -41,10 +41,19 @@ export function redactText(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+// Compiled token patterns by secret: an extractor redacts every request URL with the same key.
+const patterns = new Map<string, RegExp>();
+
 /** `secret` where it is not glued to another letter or digit on either side. */
 function tokenPattern(secret: string): RegExp {
-  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu');
+  let re = patterns.get(secret);
+  if (!re) {
+    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    re = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu');
+    if (patterns.size >= 64) patterns.clear(); // a handful of keys per process; stay bounded
+    patterns.set(secret, re);
+  }
+  return re;
 }
 
 /**

@@ -4,6 +4,7 @@ import { toDb } from '../db/adapters';
 import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
 import { SCHEMA_VERSION } from '../db/install';
 import type { Db, DbHandle } from '../db/types';
+import type { PremiumParameter } from '../errors/api-errors';
 import { newYorkDate } from './planning';
 
 /** Options of {@link getStatus}. */
@@ -194,7 +195,7 @@ export interface BudgetSource {
       /** The refused endpoint. */
       endpoint: string;
       /** The refused parameter value, `null` for the whole endpoint. */
-      parameter: { name: string; value: string } | null;
+      parameter: PremiumParameter | null;
       /** When it was refused. */
       refusedAt: Date;
     }[]
