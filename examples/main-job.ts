@@ -27,7 +27,9 @@ const symbols = (process.env.SYMBOLS ?? 'IBM,MSFT,AAPL').split(',').map((s) => s
 const schema = process.env.STOCK_ETL_SCHEMA ?? 'stock_etl';
 
 // The source: the live API when a key is set, else the fake server shipped in stock-etl/testing.
-const fake = apiKey ? undefined : await startFakeAlphaVantage();
+// Its market stands still at the moment the example starts, so the re-run below sees the same data
+// even while a session is open (a live session would add trades to today's bar in between).
+const fake = apiKey ? undefined : await startFakeAlphaVantage({ now: () => new Date(started) });
 const extractor = new AlphaVantageExtractor({
   apiKey: apiKey ?? 'demo-key',
   ...(fake ? { baseUrl: fake.url, plan: 'premium-1200' as const } : { plan: 'free' as const }),

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/db/install';
 import { getStatus, healthCheck } from '../../src/pipeline';
 import { describeEachDb } from '../helpers/db';
 import { TestClock } from '../helpers/pipeline';
@@ -24,7 +25,7 @@ describeEachDb('getStatus and healthCheck', (ctx) => {
     await seed();
     const s = await getStatus(ctx.handle, { schema: ctx.schema, clock });
     expect(s.schema).toBe(ctx.schema);
-    expect(s.schemaVersion).toBe(1);
+    expect(s.schemaVersion).toBe(SCHEMA_VERSION);
     expect(s.jobs24h).toEqual({ running: 0, success: 1, failed: 1 });
     expect(s.recentFailures).toEqual([
       expect.objectContaining({
