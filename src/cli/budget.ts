@@ -26,7 +26,7 @@ export function budgetSchemaOf(env: NodeJS.ProcessEnv): string {
 
 /**
  * The CLI's budget store: one key, one budget, whatever `STOCK_ETL_SCHEMA` the data goes to.
- * Commands that spend install the budget schema on first use; read-only ones do not.
+ * Commands that spend, and `budget`, install the budget schema on first use; `health` does not.
  */
 export function budgetStoreFor(
   db: DbHandle,

@@ -164,7 +164,10 @@ async function execute(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
         settings,
         apiKey,
         opened.db,
-        { schema: budgetSchema, install: spends && budgetSchema !== (schema ?? DEFAULT_SCHEMA) },
+        {
+          schema: budgetSchema,
+          install: (spends || command === 'budget') && budgetSchema !== (schema ?? DEFAULT_SCHEMA),
+        },
         controller.signal,
       )
     : undefined;
