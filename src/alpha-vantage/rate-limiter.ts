@@ -290,8 +290,11 @@ export class RateLimiter {
   /** The daily budget as seen now. */
   async snapshot(): Promise<BudgetSnapshot> {
     const day = budgetDay(this.#o.clock.now(), this.#o.zone);
-    const { used, exhausted } = await this.#o.store.usage(this.#o.scope, day);
+    const usage = await this.#o.store.usage(this.#o.scope, day);
     const perDay = this.#o.limits.perDay;
+    // A mark a plan without a daily limit will clear on its first request does not count.
+    const exhausted = usage.exhausted && (perDay !== null || this.#markChecked);
+    const used = usage.used;
     return {
       origin: this.#o.scope.origin,
       day,

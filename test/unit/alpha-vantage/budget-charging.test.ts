@@ -118,6 +118,7 @@ describe('the daily-limit mark', () => {
     expect(server.requests).toHaveLength(1);
     // The key was upgraded: a premium extractor (same store, same day) is not blocked...
     const premium = extractorFor(server, { plan: 'premium-75', budgetStore, clock: free.clock });
+    expect(await premium.extractor.budget()).toMatchObject({ exhausted: false, perDay: null });
     server.enqueue({ body: QUOTE });
     await expect(premium.extractor.quote('IBM')).resolves.toMatchObject({ symbol: 'IBM' });
     // ...but a daily-limit answer it gets itself still stops it for the day.
