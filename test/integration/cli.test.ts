@@ -19,12 +19,13 @@ afterAll(async () => {
   await server.close();
 });
 
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv) {
+/** Runs the CLI in-process and captures what it prints (`onOut` sees each stdout line as it comes). */
+async function cli(argv: string[], env: NodeJS.ProcessEnv, onOut?: (line: string) => void) {
   const out: string[] = [];
   const err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...a) => {
     out.push(a.join(' '));
+    onOut?.(a.join(' '));
   });
   const error = vi.spyOn(console, 'error').mockImplementation((...a) => {
     err.push(a.join(' '));
@@ -151,8 +152,18 @@ for (const target of targets) {
     });
 
     it('stream polls quotes into stock_quotes until interrupted', async () => {
-      const running = cli(['stream', 'IBM', 'MSFT', '--interval', '1', '--always'], env());
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Interrupted once both symbols have been polled, however long a loaded machine takes.
+      const seen = new Set<string>();
+      let polled: () => void = () => undefined;
+      const bothPolled = new Promise<void>((resolve) => {
+        polled = resolve;
+      });
+      const running = cli(['stream', 'IBM', 'MSFT', '--interval', '1', '--always'], env(), (l) => {
+        const symbol = / (IBM|MSFT) \d+\.\d+/.exec(l)?.[1];
+        if (symbol) seen.add(symbol);
+        if (seen.size === 2) polled();
+      });
+      await Promise.race([bothPolled, running]);
       process.emit('SIGINT');
       const r = await running;
       expect(r.code).toBe(0);
