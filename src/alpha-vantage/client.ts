@@ -2,20 +2,25 @@ import pRetry from 'p-retry';
 import {
   type ApiError,
   DailyLimitError,
+  PremiumEndpointError,
   RateLimitError,
+  UnrecognizedNoticeError,
   UpstreamError,
 } from '../errors/api-errors';
 import { isStockEtlError } from '../errors/stock-etl-error';
 import { TypedEmitter } from '../events';
-import { hashApiKey } from './budget-store';
-import { errorFromNotice, findNotice } from './classify';
+import { type BudgetScope, hashApiKey, type KnownRefusal } from './budget-store';
+import { statementOf } from './classify';
+import { Entitlements } from './entitlements';
 import type { ExtractorEvents } from './extractor-events';
-import { isRetryable, sendOnce } from './http';
+import { isRetryable, sendOnce, wasDelivered } from './http';
+import { type AnswerSpec, interpretAnswer } from './interpret';
 import type { ResolvedOptions } from './options';
-import { formatError, isObject, parseJsonBody } from './parse/common';
 import type { MalformedRowsMode } from './parse/series';
+import { noticeOf, premiumError } from './premium';
 import { RateLimiter } from './rate-limiter';
 import { redact, redactText } from './redact';
+import { linkSignals } from './signals';
 
 /** Per-call options accepted by every extractor method. */
 export interface CallOptions {
@@ -31,49 +36,46 @@ export interface CallOptions {
 }
 
 /** One endpoint call as the extractor describes it. @internal */
-export interface CallSpec<T> {
-  endpoint: string;
-  symbol?: string;
+export interface CallSpec<T> extends AnswerSpec<T> {
   params: Record<string, string | undefined>;
-  /** Key whose presence means "this is data", so a notice next to it is ignored. */
-  dataKey?: string;
-  /** The endpoint answers CSV (errors still come as JSON, QUIRKS A.2). */
-  csv?: boolean;
-  /** Parses a data body; `body` is the already parsed JSON (undefined for CSV). */
-  parse: (text: string, body: unknown) => T;
-  /**
-   * A fast path for the common, well-formed body: returns the result, or `null` to take the
-   * general path (`JSON.parse`, notice classification, `parse`). Must accept only bodies that are
-   * data (never a notice).
-   */
-  fast?: (text: string) => T | null;
 }
 
+/** An unrecognised notice may be a new rate-limit wording: worth one retry, never more. */
+const UNKNOWN_NOTICE_RETRIES = 1;
+
 /**
- * The request engine behind `AlphaVantageExtractor`: rate limiting, one attempt's HTTP exchange,
- * body classification, retries (p-retry, with the backoff slept on the injected clock so tests can
- * drive it), events, logging and key redaction. @internal
+ * The request engine behind `AlphaVantageExtractor`: remembered premium refusals, rate limiting,
+ * one attempt's HTTP exchange, body classification, retries (p-retry, with the backoff slept on
+ * the injected clock so tests can drive it), events, logging and key redaction. @internal
  */
 export class AlphaVantageClient {
   readonly o: ResolvedOptions;
   readonly events: TypedEmitter<ExtractorEvents>;
   readonly limiter: RateLimiter;
+  readonly entitlements: Entitlements;
+  /** The key (by hash) and service this client's budget and refusals belong to. */
+  readonly scope: BudgetScope;
   readonly #secrets: readonly string[];
 
   constructor(o: ResolvedOptions) {
     this.o = o;
     this.#secrets = [o.apiKey];
+    this.scope = { keyHash: hashApiKey(o.apiKey), origin: o.origin };
     this.events = new TypedEmitter<ExtractorEvents>((error, event) =>
       o.logger.warn('alpha-vantage event listener threw', {
         event: String(event),
         error: this.redactText(error instanceof Error ? error.message : String(error)),
       }),
     );
+    const onStoreError = (what: string, error: unknown) =>
+      o.logger.warn(`alpha-vantage budget store: could not ${what}`, {
+        error: this.redactText(error instanceof Error ? error.message : String(error)),
+      });
     this.limiter = new RateLimiter({
       limits: o.limits,
       clock: o.clock,
       store: o.budgetStore,
-      keyHash: hashApiKey(o.apiKey),
+      scope: this.scope,
       zone: o.budgetTimeZone,
       onWait: (waitMs, budget, endpoint) => {
         this.events.emit('rate:wait', { endpoint, waitMs, budget });
@@ -83,6 +85,15 @@ export class AlphaVantageClient {
         this.events.emit('rate:limited', { endpoint, ...info });
         o.logger.warn('alpha-vantage rate limited by the server; slowing down', info);
       },
+      onStoreError,
+    });
+    this.entitlements = new Entitlements({
+      store: o.budgetStore,
+      scope: this.scope,
+      plan: o.plan,
+      clock: o.clock,
+      ttlMs: o.entitlementTtlMs,
+      onStoreError,
     });
   }
 
@@ -91,12 +102,18 @@ export class AlphaVantageClient {
     return redactText(text, this.#secrets);
   }
 
-  /** Runs one endpoint call with limiter, retries and classification. */
+  /**
+   * Runs one endpoint call: a refusal remembered for this key fails at once (no request);
+   * otherwise limiter, retries and classification.
+   */
   async call<T>(spec: CallSpec<T>, options: CallOptions = {}): Promise<T> {
     const { clock, logger, retry } = this.o;
+    const known = await this.entitlements.find(spec.endpoint, spec.params);
+    if (known) throw this.#skip(spec, known);
     const linked = linkSignals(this.o.signal, options.signal);
     const started = clock.now();
     let attempts = 0;
+    let unknownNotices = 0;
     try {
       return await pRetry(
         async (attempt) => {
@@ -109,7 +126,9 @@ export class AlphaVantageClient {
           minTimeout: 0,
           maxTimeout: 0,
           shouldRetry: async ({ error, attemptNumber }) => {
-            if (!isRetryable(error)) return false;
+            const unknown = error instanceof UnrecognizedNoticeError;
+            if (unknown && ++unknownNotices > UNKNOWN_NOTICE_RETRIES) return false;
+            if (!unknown && !isRetryable(error)) return false;
             const base = Math.min(retry.maxDelayMs, retry.minDelayMs * 2 ** (attemptNumber - 1));
             let delayMs = Math.round(base / 2 + (retry.random() * base) / 2);
             const after = error instanceof RateLimitError ? error.retryAfterMs : undefined;
@@ -158,6 +177,12 @@ export class AlphaVantageClient {
   ): Promise<T> {
     const { clock, logger } = this.o;
     const release = await this.limiter.acquire(signal, spec.endpoint);
+    // A call queued behind one that was just refused must not ask again: check once more, now.
+    const known = this.entitlements.findInMemory(spec.endpoint, spec.params);
+    if (known) {
+      await release({ delivered: false });
+      throw this.#skip(spec, known);
+    }
     options.onRequest?.({ endpoint: spec.endpoint, attempt });
     const url = this.#url(spec);
     const shownUrl = this.redactText(url);
@@ -175,6 +200,15 @@ export class AlphaVantageClient {
     });
     const t0 = clock.now();
     let status = 0;
+    // The service counted the request when it arrived: its window is measured from the headers,
+    // not from the end of a large body. The queue is woken only once the answer is understood
+    // (a refusal remembered, a daily-limit marked), so a request queued behind it sees that.
+    let headersAt: number | undefined;
+    let released: Promise<void> | undefined;
+    const done = (delivered = true) => {
+      released ??= release({ delivered, ...(headersAt === undefined ? {} : { at: headersAt }) });
+      return released;
+    };
     try {
       const answer = await sendOnce(url, {
         fetch: this.o.fetch,
@@ -182,9 +216,17 @@ export class AlphaVantageClient {
         signal,
         endpoint: spec.endpoint,
         symbol: spec.symbol,
-      }).finally(release);
+        onResponse: () => {
+          headersAt ??= clock.now();
+        },
+      }).catch(async (error: unknown) => {
+        // Only an attempt that never reached the service gives its budget unit back.
+        await done(wasDelivered(error));
+        throw error;
+      });
       status = answer.status;
-      const result = this.#interpret(spec, answer.status, answer.text);
+      const result = interpretAnswer(spec, answer.status, answer.text, (t) => this.redactText(t));
+      await done();
       this.limiter.onSuccess();
       this.events.emit('request:finish', {
         endpoint: spec.endpoint,
@@ -196,16 +238,30 @@ export class AlphaVantageClient {
       return result;
     } catch (caught) {
       let error = redact(caught, this.#secrets);
-      if (error instanceof RateLimitError)
-        this.limiter.onRateLimited(error.retryAfterMs ?? 1_000, spec.endpoint);
-      if (error instanceof DailyLimitError && error.resetsAt === undefined) {
-        const resetsAt = await this.limiter.onDailyLimit();
-        error = new DailyLimitError(error.message, {
-          endpoint: spec.endpoint,
-          ...(spec.symbol ? { symbol: spec.symbol } : {}),
-          resetsAt,
-          cause: error.cause,
-        });
+      try {
+        if (error instanceof RateLimitError)
+          this.limiter.onRateLimited(error.retryAfterMs ?? 1_000, spec.endpoint);
+        if (error instanceof DailyLimitError && error.resetsAt === undefined) {
+          const resetsAt = await this.limiter.onDailyLimit();
+          error = new DailyLimitError(error.message, {
+            endpoint: spec.endpoint,
+            ...(spec.symbol ? { symbol: spec.symbol } : {}),
+            resetsAt,
+            cause: error.cause,
+          });
+        }
+        if (error instanceof PremiumEndpointError) {
+          // Remembered before anyone hears of it, so the next call (or process) skips it.
+          const notice = noticeOf(error);
+          await this.entitlements.remember(
+            spec.endpoint,
+            error.parameter ?? null,
+            notice === undefined ? null : statementOf(notice).slice(0, 300),
+          );
+          this.#emitPremium(spec, error);
+        }
+      } finally {
+        await done();
       }
       this.events.emit('request:finish', {
         endpoint: spec.endpoint,
@@ -219,36 +275,31 @@ export class AlphaVantageClient {
     }
   }
 
-  /** Turns an HTTP answer into data or a typed error (by body first: Alpha Vantage errors are 200s). */
-  #interpret<T>(spec: CallSpec<T>, status: number, text: string): T {
-    const ctx = { endpoint: spec.endpoint, ...(spec.symbol ? { symbol: spec.symbol } : {}) };
-    if (spec.fast && status === 200) {
-      const result = spec.fast(text);
-      if (result !== null) return result;
-    }
-    const looksJson = text.trimStart().startsWith('{');
-    let body: unknown;
-    if (looksJson) {
-      body = status >= 400 ? safeJson(text) : parseJsonBody(text, ctx);
-      const notice = findNotice(body);
-      if (
-        notice &&
-        (notice.key === 'message' || !(spec.dataKey && isObject(body) && spec.dataKey in body))
-      ) {
-        throw errorFromNotice({ key: notice.key, text: this.redactText(notice.text) }, ctx);
-      }
-    }
-    if (status === 429) {
-      throw new RateLimitError(`${spec.endpoint} answered HTTP 429`, {
-        ...ctx,
-        retryAfterMs: 1_000,
-      });
-    }
-    if (status >= 400 || status < 200) {
-      throw new UpstreamError(`${spec.endpoint} answered HTTP ${status}`, { ...ctx, status });
-    }
-    if (spec.csv && looksJson) throw formatError(ctx, 'JSON without data where CSV was expected');
-    return spec.parse(text, body);
+  /** The error for a request not sent because the key was already refused it. */
+  #skip(spec: CallSpec<unknown>, known: KnownRefusal): PremiumEndpointError {
+    const error = premiumError({
+      endpoint: spec.endpoint,
+      ...(spec.symbol ? { symbol: spec.symbol } : {}),
+      ...(known.parameter ? { parameter: known.parameter } : {}),
+      remembered: { refusedAt: known.refusedAt, expiresAt: this.entitlements.expiresAt(known) },
+    });
+    this.#emitPremium(spec, error);
+    this.o.logger.info('alpha-vantage request skipped: known premium refusal', {
+      endpoint: spec.endpoint,
+      symbol: spec.symbol,
+      parameter: known.parameter ? `${known.parameter.name}=${known.parameter.value}` : null,
+    });
+    return error;
+  }
+
+  #emitPremium(spec: CallSpec<unknown>, error: PremiumEndpointError): void {
+    this.events.emit('premium:refused', {
+      endpoint: spec.endpoint,
+      symbol: spec.symbol,
+      scope: error.scope,
+      parameter: error.parameter,
+      remembered: error.remembered,
+    });
   }
 
   #url(spec: CallSpec<unknown>): string {
@@ -261,45 +312,24 @@ export class AlphaVantageClient {
 
   #finalError(error: unknown, spec: CallSpec<unknown>, attempts: number): unknown {
     const clean = redact(error, this.#secrets);
+    const where = {
+      endpoint: spec.endpoint,
+      ...(spec.symbol ? { symbol: spec.symbol } : {}),
+    };
     if (clean instanceof UpstreamError && isRetryable(clean) && attempts > 1) {
       return new UpstreamError(`${clean.message} (gave up after ${attempts} attempts)`, {
-        endpoint: spec.endpoint,
-        ...(spec.symbol ? { symbol: spec.symbol } : {}),
+        ...where,
         ...(clean.status !== undefined ? { status: clean.status } : {}),
         attempts,
         cause: clean,
       });
     }
+    if (clean instanceof UnrecognizedNoticeError && attempts > 1) {
+      return new UnrecognizedNoticeError(
+        `${clean.message} (asked ${attempts} times; not retried further)`,
+        { ...where, notice: clean.notice },
+      );
+    }
     return clean;
   }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Combines two optional signals; `dispose` detaches the listeners from long-lived ones. */
-function linkSignals(
-  a: AbortSignal | undefined,
-  b: AbortSignal | undefined,
-): { signal: AbortSignal | undefined; dispose: () => void } {
-  if (!a || !b) return { signal: a ?? b, dispose: () => undefined };
-  const controller = new AbortController();
-  const fromA = () => controller.abort(a.reason);
-  const fromB = () => controller.abort(b.reason);
-  if (a.aborted) fromA();
-  else if (b.aborted) fromB();
-  a.addEventListener('abort', fromA, { once: true });
-  b.addEventListener('abort', fromB, { once: true });
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      a.removeEventListener('abort', fromA);
-      b.removeEventListener('abort', fromB);
-    },
-  };
 }

@@ -1,3 +1,4 @@
+import type { PremiumParameter } from '../errors/api-errors';
 import type { RateBudget } from './rate-limiter';
 
 /**
@@ -52,6 +53,22 @@ export type ExtractorEvents = {
     waitMs: number;
     /** Which rate limit makes it wait. */
     budget: RateBudget;
+  };
+  /**
+   * Alpha Vantage refused a request as premium for this key (`remembered: false`, one request
+   * spent), or a request was not sent because such a refusal is remembered (`remembered: true`).
+   */
+  'premium:refused': {
+    /** The Alpha Vantage endpoint (`function` parameter). */
+    endpoint: string;
+    /** The requested symbol, if the endpoint takes one. */
+    symbol: string | undefined;
+    /** `endpoint` when the endpoint is premium, `parameter` when one parameter value is. */
+    scope: 'endpoint' | 'parameter';
+    /** The refused parameter value, when `scope` is `parameter`. */
+    parameter: PremiumParameter | undefined;
+    /** True when no request was sent (the refusal was remembered). */
+    remembered: boolean;
   };
   /** Alpha Vantage signalled a rate limit; the limiter slowed down to one request per `intervalMs`. */
   'rate:limited': {

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors/validation-error';
 import type { Listener } from '../events';
 import { NEW_YORK, zonedDate } from '../time/zone';
+import type { KnownRefusal } from './budget-store';
 import { AlphaVantageClient, type CallOptions, type CallSpec } from './client';
 import type {
   DailyOptions,
@@ -10,7 +11,11 @@ import type {
   OutputSize,
 } from './endpoint-options';
 import type { ExtractorEvents } from './extractor-events';
-import { type AlphaVantageExtractorOptions, resolveOptions } from './options';
+import {
+  type AlphaVantageExtractorOptions,
+  type AlphaVantagePlan,
+  resolveOptions,
+} from './options';
 import { parseIndexData } from './parse/index-data';
 import { parseListingStatus } from './parse/listing';
 import { parseBulkQuotes, parseQuote } from './parse/quotes';
@@ -59,6 +64,8 @@ export const BULK_QUOTES_MAX_SYMBOLS = 100;
  * ```
  */
 export class AlphaVantageExtractor {
+  /** The plan this extractor was configured with (see {@link AlphaVantageExtractorOptions.plan}). */
+  readonly plan: AlphaVantagePlan;
   readonly #client: AlphaVantageClient;
 
   /**
@@ -67,6 +74,7 @@ export class AlphaVantageExtractor {
    */
   constructor(options: AlphaVantageExtractorOptions) {
     this.#client = new AlphaVantageClient(resolveOptions(options));
+    this.plan = this.#client.o.plan;
   }
 
   /** Subscribes to an event (see {@link ExtractorEvents}); returns an unsubscribe function. */
@@ -82,9 +90,36 @@ export class AlphaVantageExtractor {
     this.#client.events.off(event, listener);
   }
 
-  /** The daily budget of this key as counted by the budget store. */
+  /** The daily budget of this key at this service, as counted by the budget store. */
   budget(): Promise<BudgetSnapshot> {
     return this.#client.limiter.snapshot();
+  }
+
+  /**
+   * Removes today's daily-limit mark (set when Alpha Vantage said the quota is spent), e.g. after
+   * upgrading the key. If the quota really is spent, the next request is refused and sets it again.
+   * @returns `true` when there was a mark
+   */
+  clearDailyLimit(): Promise<boolean> {
+    return this.#client.limiter.clearDailyLimit();
+  }
+
+  /**
+   * What Alpha Vantage refused this key as premium, remembered for the configured plan and not
+   * asked again until it expires (`entitlementTtlMs`). Includes refusals other processes recorded
+   * in a shared budget store.
+   */
+  refusals(): Promise<KnownRefusal[]> {
+    return this.#client.entitlements.list();
+  }
+
+  /**
+   * Forgets every remembered premium refusal of this key at this service (every plan), here and in
+   * the budget store, so the next request asks again.
+   * @returns how many were forgotten
+   */
+  forgetRefusals(): Promise<number> {
+    return this.#client.entitlements.forget();
   }
 
   /** TIME_SERIES_INTRADAY: bars keyed by US/Eastern wall clock (`meta.timeZone`), newest first. */

@@ -3,13 +3,21 @@
  * result types, and the input-validation and redaction helpers the pipeline reuses.
  */
 export {
+  type BudgetScope,
   type BudgetStore,
   type BudgetUsage,
   budgetDay,
   budgetResetAt,
   hashApiKey,
+  type KnownRefusal,
   MemoryBudgetStore,
 } from './budget-store';
+export {
+  classifyNotice,
+  type Notice,
+  type NoticeClass,
+  type RateLimitKind,
+} from './classify';
 export type { CallOptions } from './client';
 export type {
   DailyOptions,
@@ -18,6 +26,7 @@ export type {
   ListingStatusOptions,
   OutputSize,
 } from './endpoint-options';
+export { DEFAULT_ENTITLEMENT_TTL_MS } from './entitlements';
 export { AlphaVantageExtractor, BULK_QUOTES_MAX_SYMBOLS } from './extractor';
 export type { ExtractorEvents } from './extractor-events';
 export {
@@ -29,8 +38,9 @@ export {
   type RetryOptions,
 } from './options';
 export type { MalformedRowsMode } from './parse/series';
+export { FREE_ALTERNATIVES, type FreeAlternative } from './premium';
 export type { BudgetSnapshot, RateBudget, RateLimits } from './rate-limiter';
-export { REDACTED, redact, redactText } from './redact';
+export { MIN_SUBSTRING_SECRET_LENGTH, REDACTED, redact, redactText } from './redact';
 export * from './types';
 export {
   FIRST_INTRADAY_MONTH,

@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/validation-error';
 import { type Logger, noopLogger } from '../logger';
 import { NEW_YORK, zoneOffsetMinutes } from '../time/zone';
 import { type BudgetStore, MemoryBudgetStore } from './budget-store';
+import { DEFAULT_ENTITLEMENT_TTL_MS } from './entitlements';
 import type { MalformedRowsMode } from './parse/series';
 import type { RateLimits } from './rate-limiter';
 
@@ -77,13 +78,18 @@ export interface AlphaVantageExtractorOptions {
    * The key's plan, which sets the default budgets: `free` = 1/s and 25/day; `premium-N` = N/min,
    * no daily limit, and a per-second burst cap of max(5, N/60) (Alpha Vantage throttles premium
    * bursts at "5 req/s" per one report and documents 30/s for 1200/min; 5 is the safe floor).
+   * It also sets what the pipeline asks for (a free key's daily jobs ask `compact`, since `full`
+   * is premium), and premium refusals are remembered per plan: configuring another plan (after an
+   * upgrade) forgets what the old one was refused, and a plan without a daily limit clears a
+   * daily-limit mark left by one with a limit.
    * @default 'free'
+   * @example 'premium-75'
    */
   plan?: AlphaVantagePlan;
   /** Budgets that override the plan's. */
   rateLimit?: RateLimitOptions;
   /**
-   * The fetch implementation.
+   * The fetch implementation ky sends with; called as `fetch(url: string, { method, headers, signal })`.
    * @default globalThis.fetch
    */
   fetch?: typeof fetch;
@@ -107,10 +113,17 @@ export interface AlphaVantageExtractorOptions {
    */
   logger?: Logger;
   /**
-   * Where the daily budget is counted; use a `PostgresBudgetStore` to share it between processes.
+   * Where the daily budget, the daily-limit mark and the premium refusals of the key are kept;
+   * use a `PostgresBudgetStore` to share them between processes (and data schemas).
    * @default new MemoryBudgetStore()
    */
   budgetStore?: BudgetStore;
+  /**
+   * How long a premium refusal is remembered (no request is sent for it meanwhile). Alpha Vantage
+   * moves endpoints and parameters in and out of premium, and keys get upgraded, so it expires.
+   * @default 604800000 (7 days)
+   */
+  entitlementTtlMs?: number;
   /**
    * IANA zone whose midnight starts a new budget day. Alpha Vantage does not document its reset.
    * @default 'America/New_York'
@@ -127,6 +140,9 @@ export interface AlphaVantageExtractorOptions {
 /** Options after defaults and validation. @internal */
 export interface ResolvedOptions {
   apiKey: string;
+  plan: AlphaVantagePlan;
+  /** Origin of the service (scope of the budget and the refusals). */
+  origin: string;
   queryUrl: string;
   limits: RateLimits;
   fetch: typeof fetch;
@@ -138,6 +154,7 @@ export interface ResolvedOptions {
   budgetStore: BudgetStore;
   budgetTimeZone: string;
   malformedRows: MalformedRowsMode;
+  entitlementTtlMs: number;
 }
 
 /** Budgets of a plan (see {@link AlphaVantageExtractorOptions.plan}). */
@@ -214,8 +231,17 @@ export function resolveOptions(options: AlphaVantageExtractorOptions): ResolvedO
       field: 'options.timeoutMs',
     });
   }
+  const entitlementTtlMs = options.entitlementTtlMs ?? DEFAULT_ENTITLEMENT_TTL_MS;
+  if (!(Number.isFinite(entitlementTtlMs) && entitlementTtlMs >= 0)) {
+    throw new ValidationError('options.entitlementTtlMs must be a non-negative number', {
+      field: 'options.entitlementTtlMs',
+    });
+  }
   return {
     apiKey,
+    plan,
+    origin: base.origin,
+    entitlementTtlMs,
     queryUrl: `${base.origin}${base.pathname.replace(/\/+$/, '')}/query`,
     limits,
     fetch: fetchFn,

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import { AbortedError, throwIfAborted } from '../errors/aborted-error';
 import { DailyLimitError } from '../errors/api-errors';
-import { type BudgetStore, budgetDay, budgetResetAt } from './budget-store';
+import { type BudgetScope, type BudgetStore, budgetDay, budgetResetAt } from './budget-store';
 
 /** Resolved request budgets; `null` means no limit of that kind. */
 export interface RateLimits {
@@ -18,6 +18,10 @@ export type RateBudget = 'second' | 'minute' | 'adaptive' | 'cooldown';
 
 /** Snapshot of the daily budget (what `extractor.budget()` returns). */
 export interface BudgetSnapshot {
+  /** The service origin the budget is counted for, e.g. `https://www.alphavantage.co`. */
+  origin: string;
+  /** The budget day (`YYYY-MM-DD` in the budget's time zone). */
+  day: string;
   /** The daily limit, or `null` when the plan has none. */
   perDay: number | null;
   /** Requests spent in the current budget day (by every process sharing the store). */
@@ -26,18 +30,34 @@ export interface BudgetSnapshot {
   remainingToday: number | null;
   /** When the budget day ends, or `null` without a daily limit. */
   resetsAt: Date | null;
+  /** True when Alpha Vantage said today's quota is spent (the daily-limit mark). */
+  exhausted: boolean;
 }
+
+/**
+ * Called by the client when an attempt ended: wakes the queue. `delivered: false` means the request
+ * provably never reached the service (no connection): its unit of the daily budget is given back.
+ * @internal
+ */
+export type ReleaseSlot = (outcome?: {
+  /** `false`: the request never reached the service. @default true */
+  delivered?: boolean;
+  /** When the answer arrived (the response headers). @default now */
+  at?: number;
+}) => Promise<void>;
 
 /** Dependencies and hooks of {@link RateLimiter}. @internal */
 export interface RateLimiterOptions {
   limits: RateLimits;
   clock: Clock;
   store: BudgetStore;
-  keyHash: string;
+  scope: BudgetScope;
   /** IANA zone whose midnight starts a budget day. */
   zone: string;
   onWait: (waitMs: number, budget: RateBudget, endpoint: string) => void;
   onLimited: (info: { intervalMs: number; requestsPerMinute: number }, endpoint: string) => void;
+  /** A budget-store write that is not worth failing a request for went wrong. */
+  onStoreError: (what: string, error: unknown) => void;
 }
 
 const SECOND = 1_000;
@@ -53,8 +73,10 @@ const MAX_ADAPTIVE_INTERVAL = MINUTE;
  * Callers are served strictly in arrival order (one queue per extractor), so a burst of concurrent
  * calls is spread out instead of racing for the window. Time comes from the injected clock.
  *
- * Written instead of using p-throttle because p-throttle runs on real timers and cannot express a
- * daily budget shared through a store; this keeps every wait on the injectable {@link Clock}.
+ * Written instead of using p-throttle, measured in the limiter benchmark (README, design notes):
+ * p-throttle spaces sends, so send-to-arrival jitter got it refused by the server in every run;
+ * it also runs on real timers and cannot express a daily budget shared through a store. This
+ * keeps every wait on the injectable {@link Clock}.
  * @internal
  */
 export class RateLimiter {
@@ -76,6 +98,8 @@ export class RateLimiter {
   #cooldownUntil = 0;
   #successes = 0;
   #lastSlowDownAt = Number.NEGATIVE_INFINITY;
+  /** Whether a stale daily-limit mark was looked for (plans without a daily limit clear it once). */
+  #markChecked = false;
 
   constructor(options: RateLimiterOptions) {
     this.#o = options;
@@ -91,13 +115,13 @@ export class RateLimiter {
    * @throws DailyLimitError when the day's budget is spent (nothing is sent)
    * @throws AbortedError when `signal` aborts while waiting
    */
-  acquire(signal: AbortSignal | undefined, endpoint: string): Promise<() => void> {
+  acquire(signal: AbortSignal | undefined, endpoint: string): Promise<ReleaseSlot> {
     const run = this.#queue.then(() => this.#acquire(signal, endpoint));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #acquire(signal: AbortSignal | undefined, endpoint: string): Promise<() => void> {
+  async #acquire(signal: AbortSignal | undefined, endpoint: string): Promise<ReleaseSlot> {
     const { clock, limits } = this.#o;
     for (;;) {
       throwIfAborted(signal, `${endpoint} request`);
@@ -131,8 +155,16 @@ export class RateLimiter {
       // The window is full of requests still in flight: their window starts when they answer.
       await this.#nextRelease(signal);
     }
+    const { store, scope } = this.#o;
     const day = budgetDay(clock.now(), this.#o.zone);
-    const used = await this.#o.store.take(this.#o.keyHash, day, limits.perDay);
+    if (!this.#markChecked && limits.perDay === null) {
+      // A daily-limit mark left by a run on a plan with a daily limit (the key was upgraded, or
+      // the plan was misconfigured) must not block a plan that has none. Cleared once: a mark
+      // set after this, by this extractor's own refusal, is honoured for the rest of the day.
+      this.#markChecked = true;
+      await store.clearExhausted(scope, day);
+    }
+    const used = await store.take(scope, day, limits.perDay);
     if (used === null) {
       const resetsAt = budgetResetAt(day, this.#o.zone);
       throw new DailyLimitError(
@@ -144,14 +176,19 @@ export class RateLimiter {
     this.#lastStart = slot.t;
     this.#slots.push(slot);
     // Called by the client when the response (or the failure) arrived.
-    return () => {
+    return async (outcome) => {
       if (!slot.open) return;
       slot.open = false;
-      slot.t = clock.now();
+      slot.t = outcome?.at ?? clock.now();
       const wake = this.#wake;
       this.#released = undefined;
       this.#wake = undefined;
       wake?.();
+      if (outcome?.delivered === false) {
+        // Never reached the service: it used none of the server's windows nor of its day.
+        this.#slots = this.#slots.filter((s) => s !== slot);
+        await store.refund(scope, day).catch((error) => this.#o.onStoreError('refund', error));
+      }
     };
   }
 
@@ -193,7 +230,12 @@ export class RateLimiter {
   }
 
   #prune(now: number): void {
-    this.#slots = this.#slots.filter((slot) => slot.open || slot.t > now - MINUTE);
+    // Only the longest configured window looks back; without windows no slot is needed at all
+    // (keeping a minute of them at 1200/min made every acquire an O(n) filter for nothing).
+    const { perSecond, perMinute } = this.#o.limits;
+    const span = perMinute !== null ? MINUTE : perSecond !== null ? SECOND : 0;
+    if (this.#slots.length === 0) return;
+    this.#slots = this.#slots.filter((slot) => slot.open || slot.t > now - span);
   }
 
   /** A request succeeded: after enough in a row, an adaptive slow-down is relaxed. */
@@ -234,20 +276,33 @@ export class RateLimiter {
   /** Alpha Vantage said the daily quota is spent: stop spending until the budget day ends. */
   async onDailyLimit(): Promise<Date> {
     const day = budgetDay(this.#o.clock.now(), this.#o.zone);
-    await this.#o.store.markExhausted(this.#o.keyHash, day);
+    await this.#o.store.markExhausted(this.#o.scope, day);
     return budgetResetAt(day, this.#o.zone);
+  }
+
+  /** Removes today's daily-limit mark; resolves `true` when there was one. */
+  clearDailyLimit(): Promise<boolean> {
+    const day = budgetDay(this.#o.clock.now(), this.#o.zone);
+    this.#markChecked = true;
+    return this.#o.store.clearExhausted(this.#o.scope, day);
   }
 
   /** The daily budget as seen now. */
   async snapshot(): Promise<BudgetSnapshot> {
     const day = budgetDay(this.#o.clock.now(), this.#o.zone);
-    const { used, exhausted } = await this.#o.store.usage(this.#o.keyHash, day);
+    const usage = await this.#o.store.usage(this.#o.scope, day);
     const perDay = this.#o.limits.perDay;
+    // A mark a plan without a daily limit will clear on its first request does not count.
+    const exhausted = usage.exhausted && (perDay !== null || this.#markChecked);
+    const used = usage.used;
     return {
+      origin: this.#o.scope.origin,
+      day,
       perDay,
       usedToday: used,
       remainingToday: exhausted ? 0 : perDay === null ? null : Math.max(0, perDay - used),
       resetsAt: perDay === null && !exhausted ? null : budgetResetAt(day, this.#o.zone),
+      exhausted,
     };
   }
 

@@ -11,20 +11,49 @@ export const REDACTED = '***';
 const APIKEY_PARAM_RE = /(apikey=)[^&\s"'#]*/gi;
 
 /**
+ * From this length a secret is also removed where it is glued to other letters or digits. Shorter
+ * ones (a test key `k`, `demo`) are removed only as whole tokens, or they would rewrite ordinary
+ * words ("unknown" → "un***nown") — and a 1–7 character run inside a longer word leaks nothing of
+ * a real key, which is 16 characters.
+ */
+export const MIN_SUBSTRING_SECRET_LENGTH = 8;
+
+/**
  * Removes `secrets` (and any `apikey=` URL parameter) from `text`.
  * @param text - any string
  * @param secrets - the values to hide (empty strings are ignored)
- * @returns the text with each secret, and its URL-encoded form, replaced by `***`
+ * @returns the text with each secret, and its URL-encoded form, replaced by `***` wherever it stands
+ *   as a token (not part of a longer run of letters and digits); secrets of at least
+ *   {@link MIN_SUBSTRING_SECRET_LENGTH} characters are replaced anywhere
  */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text.replace(APIKEY_PARAM_RE, `$1${REDACTED}`);
   for (const secret of secrets) {
     if (!secret) continue;
-    out = out.split(secret).join(REDACTED);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
+    const forms = new Set([secret, encodeURIComponent(secret)]);
+    for (const form of forms) {
+      out =
+        form.length >= MIN_SUBSTRING_SECRET_LENGTH
+          ? out.split(form).join(REDACTED)
+          : out.replace(tokenPattern(form), REDACTED);
+    }
   }
   return out;
+}
+
+// Compiled token patterns by secret: an extractor redacts every request URL with the same key.
+const patterns = new Map<string, RegExp>();
+
+/** `secret` where it is not glued to another letter or digit on either side. */
+function tokenPattern(secret: string): RegExp {
+  let re = patterns.get(secret);
+  if (!re) {
+    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    re = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu');
+    if (patterns.size >= 64) patterns.clear(); // a handful of keys per process; stay bounded
+    patterns.set(secret, re);
+  }
+  return re;
 }
 
 /**

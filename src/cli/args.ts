@@ -10,6 +10,7 @@ export const COMMANDS = [
   'health',
   'stream',
   'schedule',
+  'budget',
 ] as const;
 
 /** A subcommand. */
@@ -52,6 +53,7 @@ const ALLOWED: Record<Command, string[]> = {
   health: [],
   stream: ['interval', 'extended-hours', 'always'],
   schedule: ['once', 'jobs', 'cron', 'config', 'allow-over-budget'],
+  budget: [],
 };
 
 /**

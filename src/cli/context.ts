@@ -1,4 +1,5 @@
 import { AlphaVantageExtractor } from '../alpha-vantage/extractor';
+import { DEFAULT_SCHEMA } from '../db/identifier';
 import { PostgresBudgetStore } from '../load/postgres-budget-store';
 import type { Command, Flags } from './args';
 import type { CliEnv } from './env';
@@ -27,19 +28,25 @@ export function schemaOption(ctx: CliContext): { schema?: string } {
 }
 
 /**
- * The extractor of a CLI run. Its daily budget lives in the database (`api_usage`), so separate
- * invocations — a cron job every hour, a backfill next to it — share one budget per key.
+ * The extractor of a CLI run. Its budget and premium refusals live in the database, in one budget
+ * schema for every data schema (`STOCK_ETL_BUDGET_SCHEMA`), so separate invocations — a cron job
+ * every hour, a backfill next to it, another data schema — share one budget per key. A command
+ * that spends (`spends`) installs the budget schema on first use; `health` only reads it.
  */
 export function extractorFor(
   ctx: CliContext,
   opened: OpenedDb,
   apiKey: string,
+  options: { spends: boolean },
 ): AlphaVantageExtractor {
+  const { budgetSchema } = ctx.env;
+  // The data schema is installed by the command itself; only a separate budget schema needs it.
+  const install = options.spends && budgetSchema !== (ctx.env.schema ?? DEFAULT_SCHEMA);
   return new AlphaVantageExtractor({
     apiKey,
     plan: ctx.env.plan,
     signal: ctx.interrupts.signal,
-    budgetStore: new PostgresBudgetStore(opened.db, schemaOption(ctx)),
+    budgetStore: new PostgresBudgetStore(opened.db, { schema: budgetSchema, install }),
     ...(ctx.env.baseUrl ? { baseUrl: ctx.env.baseUrl } : {}),
   });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { type AlphaVantagePlan, PLANS, resolveOptions } from '../alpha-vantage/options';
-import { quoteSchema } from '../db/identifier';
+import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
 import { isValidationError } from '../errors';
 import { UsageError } from './usage-error';
 
@@ -14,6 +14,8 @@ export interface CliEnv {
   baseUrl: string | undefined;
   plan: AlphaVantagePlan;
   schema: string | undefined;
+  /** Schema of the key's shared budget and remembered refusals (`STOCK_ETL_BUDGET_SCHEMA`). */
+  budgetSchema: string;
 }
 
 /** The variables the CLI reads, in the order the help lists them. */
@@ -23,6 +25,7 @@ export const ENV_VARS = [
   'ALPHA_VANTAGE_BASE_URL',
   'ALPHA_VANTAGE_PLAN',
   'STOCK_ETL_SCHEMA',
+  'STOCK_ETL_BUDGET_SCHEMA',
   'STOCK_ETL_DATA_DIR',
 ] as const;
 
@@ -57,6 +60,9 @@ export function readEnv(env: NodeJS.ProcessEnv, cwd: string, schemaFlag?: string
   if (schema !== undefined) {
     cliWords(() => quoteSchema(schema, schemaFlag !== undefined ? '--schema' : 'STOCK_ETL_SCHEMA'));
   }
+  // One key, one budget: the budget lives in one schema shared by every data schema.
+  const budgetSchema = env.STOCK_ETL_BUDGET_SCHEMA || DEFAULT_SCHEMA;
+  cliWords(() => quoteSchema(budgetSchema, 'STOCK_ETL_BUDGET_SCHEMA'));
   const settings: CliEnv = {
     databaseUrl,
     dataDir: resolve(cwd, env.STOCK_ETL_DATA_DIR || '.stock-etl'),
@@ -64,6 +70,7 @@ export function readEnv(env: NodeJS.ProcessEnv, cwd: string, schemaFlag?: string
     baseUrl: env.ALPHA_VANTAGE_BASE_URL || undefined,
     plan,
     schema,
+    budgetSchema,
   };
   checkExtractorSettings(settings);
   return settings;

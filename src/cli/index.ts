@@ -10,6 +10,7 @@ import { version } from '../../package.json';
 import { isStockEtlError, isValidationError } from '../errors';
 import { type Command, parseInvocation } from './args';
 import { health, initDb, status } from './commands/admin';
+import { budget } from './commands/budget';
 import { backfill, run } from './commands/run';
 import { schedule } from './commands/schedule';
 import { stream } from './commands/stream';
@@ -35,6 +36,9 @@ Commands:
   schedule SYMBOL... [--once] [--jobs NAMES] [--cron NAME=EXPR]... [--config FILE]
                      [--allow-over-budget]  the daily, intraday, weekly and health jobs on
                                             their times; --once runs each once and exits
+  budget [reset|forget]                     the key's requests today, its daily-limit mark and
+                                            premium refusals; reset clears today's daily-limit
+                                            mark, forget the remembered refusals
 
 The original system's spellings work too:
   --single SYMBOL            = run SYMBOL
@@ -58,6 +62,7 @@ Environment (a .env file in the working directory is read too; the real environm
   ALPHA_VANTAGE_BASE_URL  API origin (default https://www.alphavantage.co)
   ALPHA_VANTAGE_PLAN      free | premium-75 | premium-150 | premium-300 | premium-600 | premium-1200
   STOCK_ETL_SCHEMA        schema name
+  STOCK_ETL_BUDGET_SCHEMA schema of the key's budget, shared by every data schema (default stock_etl)
   STOCK_ETL_DATA_DIR      embedded database folder (default ./.stock-etl)
 
 Exit codes: 0 ok, 1 a job/check/the database failed, 2 bad usage, 130 Ctrl-C, 143 SIGTERM.`;
@@ -70,6 +75,7 @@ const COMMANDS: Record<Command, (ctx: CliContext) => Promise<number>> = {
   health,
   stream,
   schedule,
+  budget,
 };
 
 /** Options of {@link main} (for tests and embedding). */

@@ -65,14 +65,48 @@ export class DailyLimitError extends ApiError {
   }
 }
 
-/** The key's plan does not include the endpoint (not retried). */
+/** A request parameter value Alpha Vantage refused as premium, e.g. `outputsize=full`. */
+export interface PremiumParameter {
+  /** Parameter name, e.g. `outputsize`. */
+  name: string;
+  /** The refused value, e.g. `full`. */
+  value: string;
+}
+
+/** Options of {@link PremiumEndpointError}. */
+export interface PremiumEndpointErrorOptions extends ApiErrorOptions {
+  /** Set when only a parameter value was refused (the endpoint itself is free). */
+  parameter?: PremiumParameter;
+  /** A free endpoint that serves the same data, when there is one (e.g. `TIME_SERIES_DAILY`). */
+  alternative?: string;
+  /** True when no request was sent: the refusal was remembered from an earlier answer. */
+  remembered?: boolean;
+}
+
+/**
+ * The key's plan does not include what was asked (not retried). `scope` tells which: the whole
+ * `endpoint` (e.g. TIME_SERIES_DAILY_ADJUSTED on a free key), or one `parameter` value (e.g.
+ * `outputsize=full` on TIME_SERIES_DAILY, where `compact` still works).
+ */
 export class PremiumEndpointError extends ApiError {
+  /** `endpoint` when the endpoint is premium; `parameter` when one parameter value is. */
+  readonly scope: 'endpoint' | 'parameter';
+  /** The refused parameter value, when `scope` is `parameter`. */
+  readonly parameter: PremiumParameter | undefined;
+  /** A free endpoint serving the same data, when there is one. */
+  readonly alternative: string | undefined;
+  /** True when no request was sent because the refusal was remembered. */
+  readonly remembered: boolean;
   /**
    * @param message - message
-   * @param options - endpoint, symbol, cause
+   * @param options - endpoint, symbol, cause, the refused parameter, the free alternative
    */
-  constructor(message: string, options?: ApiErrorOptions) {
+  constructor(message: string, options?: PremiumEndpointErrorOptions) {
     super('PREMIUM_ENDPOINT', message, options);
+    this.parameter = options?.parameter;
+    this.scope = options?.parameter ? 'parameter' : 'endpoint';
+    this.alternative = options?.alternative;
+    this.remembered = options?.remembered ?? false;
   }
 }
 
@@ -134,5 +168,32 @@ export class ResponseFormatError extends ApiError {
   constructor(message: string, options?: ApiErrorOptions & { issues?: readonly unknown[] }) {
     super('BAD_RESPONSE', message, options);
     this.issues = options?.issues;
+  }
+}
+
+/** A notice (`Information` / `Note` body) as Alpha Vantage sent it, with the API key redacted. */
+export interface AlphaVantageNotice {
+  /** The body key it came under, e.g. `Information`. */
+  key: string;
+  /** Its text, API key redacted. */
+  text: string;
+}
+
+/**
+ * Alpha Vantage answered with a notice instead of data, in a wording stock-etl does not know:
+ * not a known rate limit, quota, premium, key or invalid-call text. It was retried once (it may
+ * be a new rate-limit wording) and then given up, rather than spending the budget on a guess.
+ * The message quotes the notice (redacted); `notice` carries it.
+ */
+export class UnrecognizedNoticeError extends ResponseFormatError {
+  /** The notice as received (API key redacted). */
+  readonly notice: AlphaVantageNotice;
+  /**
+   * @param message - message quoting the notice
+   * @param options - endpoint, symbol, cause and the `notice`
+   */
+  constructor(message: string, options: ApiErrorOptions & { notice: AlphaVantageNotice }) {
+    super(message, options);
+    this.notice = options.notice;
   }
 }

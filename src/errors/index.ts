@@ -16,15 +16,19 @@ import type { ValidationError } from './validation-error';
 
 export { AbortedError, throwIfAborted } from './aborted-error';
 export {
+  type AlphaVantageNotice,
   ApiError,
   type ApiErrorOptions,
   DailyLimitError,
   InvalidApiKeyError,
   InvalidRequestError,
   PremiumEndpointError,
+  type PremiumEndpointErrorOptions,
+  type PremiumParameter,
   RateLimitError,
   type RateLimitErrorOptions,
   ResponseFormatError,
+  UnrecognizedNoticeError,
   UpstreamError,
   type UpstreamErrorOptions,
 } from './api-errors';

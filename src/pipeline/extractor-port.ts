@@ -1,3 +1,4 @@
+import type { AlphaVantagePlan } from '../alpha-vantage/options';
 import type {
   AdjustedPriceBar,
   CompanyOverview,
@@ -23,6 +24,11 @@ export interface ExtractCallOptions {
  * so a host app can wrap or replace the source (a cache, a recorded-response replayer).
  */
 export interface PipelineExtractor {
+  /**
+   * The key's plan, when the source knows it. With `free`, daily jobs ask `compact` (TIME_SERIES_DAILY
+   * `outputsize=full` is premium for free keys) unless the caller forces `full`.
+   */
+  readonly plan?: AlphaVantagePlan;
   /** TIME_SERIES_DAILY. */
   daily(
     symbol: string,

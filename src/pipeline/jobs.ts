@@ -1,6 +1,6 @@
 import type { TimeSeries } from '../alpha-vantage/types';
 import type { Db } from '../db/types';
-import { isPremiumEndpointError } from '../errors';
+import { isPremiumEndpointError, type PremiumEndpointError } from '../errors';
 import { throwIfAborted } from '../errors/aborted-error';
 import { readWatermark } from '../load/progress';
 import type { LoadCounts } from '../load/upsert';
@@ -16,7 +16,12 @@ import {
 import type { TransformResult } from '../transform/rows';
 import { commitRows, type JobTally, maxPoint, type RunContext } from './context';
 import { type Dataset, intradayInterval } from './datasets';
-import { dailyOutputsize, intradayOutputsize } from './planning';
+import {
+  dailyFullAllowed,
+  dailyOutputsize,
+  FREE_HISTORY_HINT,
+  intradayOutputsize,
+} from './planning';
 
 /** What one job's extract → transform → load produced. @internal */
 export interface JobOutcome extends LoadCounts {
@@ -44,13 +49,22 @@ function outcome<R>(
   };
 }
 
+/** True for a refusal of `outputsize=full` alone: the endpoint still serves `compact`. */
+function refusesFullOnly(error: unknown): error is PremiumEndpointError {
+  if (!isPremiumEndpointError(error)) return false;
+  const parameter = (error as PremiumEndpointError).parameter;
+  return parameter?.name === 'outputsize' && parameter.value === 'full';
+}
+
 /**
- * Fetches with `outputsize`; when `full` is refused as a premium feature for this key (Alpha
- * Vantage has moved parameters and endpoints behind premium over the years, QUIRKS §9), fetches
- * `compact` instead and says so in `warnings`: the newest 100 points still load. A caller who
+ * Fetches with `outputsize`; when Alpha Vantage refuses `outputsize=full` as a premium feature of
+ * this key (or the extractor remembers it did), fetches `compact` at once — no backoff, the
+ * refusal is final — and says so in `warnings`: the newest 100 points still load. A refused
+ * *endpoint* is not retried with compact (the endpoint is what is premium), and a caller who
  * forced `full` gets the error.
  */
 async function fetchWithCompactFallback<S>(
+  dataset: Dataset,
   outputsize: 'compact' | 'full',
   forced: boolean,
   warnings: string[],
@@ -59,9 +73,12 @@ async function fetchWithCompactFallback<S>(
   try {
     return { series: await fetch(outputsize), outputsize };
   } catch (error) {
-    if (outputsize !== 'full' || forced || !isPremiumEndpointError(error)) throw error;
+    if (outputsize !== 'full' || forced || !refusesFullOnly(error)) throw error;
+    const how = error.remembered
+      ? 'remembered from an earlier refusal, so no request was spent on it'
+      : 'Alpha Vantage refused it';
     warnings.push(
-      'outputsize=full is a premium feature for this API key: loaded the newest 100 points (compact) instead',
+      `${dataset}: outputsize=full is a premium feature for this API key on ${error.endpoint ?? 'this endpoint'} (${how}): loaded the newest 100 points (compact) instead; ${FREE_HISTORY_HINT}`,
     );
     return { series: await fetch('compact'), outputsize: 'compact' };
   }
@@ -105,10 +122,18 @@ export async function runDatasetJob(
 
   if (dataset === 'daily' || dataset === 'daily_adjusted') {
     const wm = await readWatermark(ctx.db, ctx.q, symbol, dataset);
-    const outputsize = forceOutputsize ?? dailyOutputsize(wm?.lastPoint ?? null, now, ctx.calendar);
     const adjusted = dataset === 'daily_adjusted';
     const warnings: string[] = [];
+    let outputsize = forceOutputsize ?? dailyOutputsize(wm?.lastPoint ?? null, now, ctx.calendar);
+    if (!forceOutputsize && outputsize === 'full' && !dailyFullAllowed(ctx.extractor.plan)) {
+      // Plan-aware: asking full on a free key only buys a refusal (API.md §1.3).
+      outputsize = 'compact';
+      warnings.push(
+        `${dataset}: ${wm ? `stored data ends ${wm.lastPoint}, more than the newest 100 trading days ago, and ` : ''}outputsize=full is premium on a free key: loaded the newest 100 trading days (compact)${wm ? '; the days in between stay missing' : ''}; ${FREE_HISTORY_HINT}`,
+      );
+    }
     const fetched = await fetchWithCompactFallback(
+      dataset,
       outputsize,
       forceOutputsize !== undefined,
       warnings,
@@ -170,6 +195,7 @@ export async function runDatasetJob(
       );
     }
     const fetched = await fetchWithCompactFallback(
+      dataset,
       outputsize,
       forceOutputsize !== undefined,
       warnings,
@@ -190,10 +216,7 @@ export async function runDatasetJob(
       size(series),
       (r) => r.ts,
       (tx) => ctx.loader.loadIntraday(t.rows, { tx }),
-      {
-        outputsize,
-        warnings,
-      },
+      { outputsize: fetched.outputsize, warnings },
     );
   }
 

@@ -39,6 +39,20 @@ export function dailyOutputsize(
   return missing <= COMPACT_POINTS - COMPACT_MARGIN ? 'compact' : 'full';
 }
 
+/**
+ * Whether a key on `plan` may ask TIME_SERIES_DAILY(_ADJUSTED) for `outputsize=full`: free keys
+ * may not (Alpha Vantage answers "The outputsize=full parameter value is a premium feature for the
+ * TIME_SERIES_DAILY endpoint", API.md §1.3), so their daily jobs ask `compact` from the start.
+ * An unknown plan (a custom source) is assumed to allow it; a refusal still falls back at once.
+ */
+export function dailyFullAllowed(plan: string | undefined): boolean {
+  return plan !== 'free';
+}
+
+/** Where a free key's full history comes from, for warnings and docs. */
+export const FREE_HISTORY_HINT =
+  "a free key's full history comes from the weekly and monthly datasets (full history, free) and, for intraday, from month-by-month backfills (backfillIntraday / stock-etl backfill)";
+
 const INTERVAL_MINUTES: Record<IntradayInterval, number> = {
   '1min': 1,
   '5min': 5,

@@ -4,6 +4,7 @@ import { toDb } from '../db/adapters';
 import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
 import { SCHEMA_VERSION } from '../db/install';
 import type { Db, DbHandle } from '../db/types';
+import type { PremiumParameter } from '../errors/api-errors';
 import { countJobsSince, listDeadJobs } from '../load/job-log';
 import { deadJobsCheck, withDeadJobs } from './job-status';
 import { DEFAULT_STALE_JOB_AFTER_MS } from './lease';
@@ -226,6 +227,17 @@ export interface BudgetSource {
     /** Requests left today, or `null` without a daily limit. */
     remainingToday: number | null;
   }>;
+  /** What the key was refused as premium and is not asked again (listed by the `api-refusals` check). */
+  refusals?(): Promise<
+    {
+      /** The refused endpoint. */
+      endpoint: string;
+      /** The refused parameter value, `null` for the whole endpoint. */
+      parameter: PremiumParameter | null;
+      /** When it was refused. */
+      refusedAt: Date;
+    }[]
+  >;
 }
 
 /** Options of {@link healthCheck}. */
@@ -255,7 +267,7 @@ export interface HealthCheckOptions {
 
 /** One check of {@link healthCheck}. */
 export interface HealthCheckItem {
-  /** Check name: `database`, `schema`, `jobs`, `freshness`, `api-budget`. */
+  /** Check name: `database`, `schema`, `jobs`, `freshness`, `api-budget`, `api-refusals`. */
   name: string;
   /** Passed? */
   ok: boolean;
@@ -338,8 +350,30 @@ export async function healthCheck(
     } catch (e) {
       checks.push({ name: 'api-budget', ok: false, detail: `unknown: ${(e as Error).message}` });
     }
+    if (options.extractor.refusals) checks.push(await refusalsCheck(options.extractor));
   }
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/** Lists remembered premium refusals; informational (a refusal is the plan, not a fault). */
+async function refusalsCheck(source: BudgetSource): Promise<HealthCheckItem> {
+  try {
+    const list = (await source.refusals?.()) ?? [];
+    const shown = list.map(
+      (r) =>
+        `${r.endpoint}${r.parameter ? ` ${r.parameter.name}=${r.parameter.value}` : ''} (since ${r.refusedAt.toISOString()})`,
+    );
+    return {
+      name: 'api-refusals',
+      ok: true,
+      detail:
+        list.length === 0
+          ? 'no premium refusals remembered'
+          : `refused as premium: ${shown.join(', ')}`,
+    };
+  } catch (e) {
+    return { name: 'api-refusals', ok: true, detail: `unknown: ${(e as Error).message}` };
+  }
 }
 
 async function freshnessCheck(

@@ -20,6 +20,7 @@ export const FAULT_KINDS: readonly FaultKind[] = Object.freeze([
   'burst',
   'daily-limit',
   'premium',
+  'premium-parameter',
   'invalid-call',
   'invalid-key',
 ]);

@@ -9,7 +9,19 @@
 export { hashApiKey } from '../alpha-vantage/budget-store';
 export { FAULT_KINDS } from './faults';
 export { DEFAULT_LISTING } from './listing';
-export { type FakeAlphaVantage, type FakeAlphaVantageOptions, PLAN_LIMITS } from './options';
+export {
+  dailyLimitText,
+  freeBurstText,
+  PREMIUM_ENDPOINT_TEXT,
+  premiumParameterText,
+} from './notices';
+export {
+  type FakeAlphaVantage,
+  type FakeAlphaVantageOptions,
+  LIVE_PREMIUM_FUNCTIONS,
+  LIVE_PREMIUM_PARAMETERS,
+  PLAN_LIMITS,
+} from './options';
 export { INDEX_CATALOG } from './profile';
 export { startFakeAlphaVantage } from './server';
 export type { FakeCalendar } from './sessions';
@@ -19,6 +31,7 @@ export type {
   FakeKeyConfig,
   FakeListingEntry,
   FakePlan,
+  FakePremiumParameter,
   FakeRateLimit,
   FakeStats,
   FaultKind,

@@ -60,6 +60,16 @@ export const PREMIUM_MINUTE_TEXT =
 /** `Information` for a premium-only endpoint (or entitlement) requested with a free key. */
 export const PREMIUM_ENDPOINT_TEXT = `Thank you for using Alpha Vantage! This is a premium endpoint. You may subscribe to any of the premium plans at ${PREMIUM_URL} to instantly unlock all premium endpoints`;
 
+/**
+ * `Information` for a premium *parameter value* requested with a free key — today's answer to
+ * `outputsize=full` on TIME_SERIES_DAILY (API.md §1.3, verified live by several projects in 2026).
+ * It says "premium feature", not "premium endpoint", and names the parameter: the endpoint itself
+ * still serves `compact`.
+ */
+export function premiumParameterText(name: string, value: string, fn: string): string {
+  return `Thank you for using Alpha Vantage! The ${name}=${value} parameter value is a premium feature for the ${fn} endpoint. You may subscribe to any of the premium plans at ${PREMIUM_URL} to instantly unlock all premium features`;
+}
+
 /** A proxy error page, as a CDN in front of the API would serve it. */
 export function htmlErrorPage(status: number): string {
   const title = status === 502 ? '502 Bad Gateway' : `${status} Error`;

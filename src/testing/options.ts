@@ -5,6 +5,7 @@ import type {
   FakeKeyConfig,
   FakeListingEntry,
   FakePlan,
+  FakePremiumParameter,
   FakeRateLimit,
   FakeStats,
   FaultSpec,
@@ -36,6 +37,23 @@ export interface FakeAlphaVantageOptions {
    * @default Date.now
    */
   clock?: () => number;
+  /**
+   * Model keys not listed in `keys` as Alpha Vantage answers a key on this plan *today*, instead
+   * of the permissive default (no limits, only bulk quotes premium). Shorthand for `defaultPlan:
+   * plan`, `rateLimit: PLAN_LIMITS[plan]`, `premiumFunctions: LIVE_PREMIUM_FUNCTIONS` and
+   * `premiumParameters: LIVE_PREMIUM_PARAMETERS`; each of those given explicitly still wins, and a
+   * key listed in `keys` on another plan gets that plan's {@link PLAN_LIMITS}.
+   *
+   * With `'free'`: 25 requests a day and 1 a second (the burst notice of 2025-12 beyond that);
+   * `outputsize=full` on TIME_SERIES_DAILY refused with the "premium feature" notice (API.md §1.3,
+   * verified live in 2026); TIME_SERIES_DAILY_ADJUSTED and REALTIME_BULK_QUOTES refused as premium
+   * endpoints (API.md §1.3 / QUIRKS §9). **Assumed**, for want of evidence either way:
+   * TIME_SERIES_INTRADAY `full` and `month=` are served to free keys; an `entitlement=` request is a
+   * premium-endpoint refusal; the day is a sliding 24 hours; refusals for premium reasons count
+   * against the day (requests refused for going too fast do not).
+   * @example startFakeAlphaVantage({ plan: 'free' })
+   */
+  plan?: FakePlan;
   /** Known keys and their plans and limits. Keys not listed use `defaultPlan` and `rateLimit`. */
   keys?: Record<string, FakeKeyConfig>;
   /**
@@ -79,9 +97,14 @@ export interface FakeAlphaVantageOptions {
   /**
    * Functions that free keys may not call. Requests with `entitlement=realtime|delayed` are
    * premium on any function.
-   * @default ['REALTIME_BULK_QUOTES']
+   * @default ['REALTIME_BULK_QUOTES'] (with `plan`: {@link LIVE_PREMIUM_FUNCTIONS})
    */
   premiumFunctions?: readonly string[];
+  /**
+   * Parameter values that free keys may not ask for, answered with the "premium feature" notice.
+   * @default [] (with `plan`: {@link LIVE_PREMIUM_PARAMETERS})
+   */
+  premiumParameters?: readonly FakePremiumParameter[];
   /** LISTING_STATUS rows (also searched by SYMBOL_SEARCH and used for names). @default a built-in list of well-known US listings */
   listing?: readonly FakeListingEntry[];
   /**
@@ -137,3 +160,14 @@ export const PLAN_LIMITS: Readonly<Record<FakePlan, Readonly<FakeRateLimit>>> = 
   'premium-600': Object.freeze({ perSecond: 20, perMinute: 600 }),
   'premium-1200': Object.freeze({ perSecond: 30, perMinute: 1200 }),
 });
+
+/** Functions Alpha Vantage refuses to free keys today (API.md §1.3; QUIRKS §9 for DAILY_ADJUSTED). */
+export const LIVE_PREMIUM_FUNCTIONS: readonly string[] = Object.freeze([
+  'REALTIME_BULK_QUOTES',
+  'TIME_SERIES_DAILY_ADJUSTED',
+]);
+
+/** Parameter values Alpha Vantage refuses to free keys today (API.md §1.3, 2024–2026). */
+export const LIVE_PREMIUM_PARAMETERS: readonly FakePremiumParameter[] = Object.freeze([
+  Object.freeze({ function: 'TIME_SERIES_DAILY', parameter: 'outputsize', value: 'full' }),
+]);

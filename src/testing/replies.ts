@@ -11,8 +11,9 @@ import {
   PREMIUM_ENDPOINT_TEXT,
   PREMIUM_MINUTE_TEXT,
   premiumBurstText,
+  premiumParameterText,
 } from './notices';
-import type { FakeAlphaVantageOptions } from './options';
+import { type FakeAlphaVantageOptions, PLAN_LIMITS } from './options';
 import type { LimitHit } from './rate-limiter';
 import type { FakeRateLimit, FaultSpec } from './types';
 
@@ -35,6 +36,18 @@ export function plain(status: number, body: string, contentType = 'text/html'): 
 export function validateOptions(o: FakeAlphaVantageOptions): void {
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) {
     throw new ValidationError('`port` must be an integer 0–65535', { field: 'port' });
+  }
+  if (o.plan !== undefined && !Object.hasOwn(PLAN_LIMITS, o.plan)) {
+    throw new ValidationError(`\`plan\` must be one of ${Object.keys(PLAN_LIMITS).join(', ')}`, {
+      field: 'plan',
+    });
+  }
+  for (const p of o.premiumParameters ?? []) {
+    if (!p?.function || !p.parameter || typeof p.value !== 'string') {
+      throw new ValidationError('`premiumParameters` entries need function, parameter and value', {
+        field: 'premiumParameters',
+      });
+    }
   }
   if (o.historyStart !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.historyStart)) {
     throw new ValidationError('`historyStart` must be YYYY-MM-DD', { field: 'historyStart' });
@@ -98,6 +111,8 @@ export function scriptedReply(
       return notice('Information', dailyLimitText(apiKey, 25, wording));
     case 'premium':
       return notice('Information', PREMIUM_ENDPOINT_TEXT);
+    case 'premium-parameter':
+      return notice('Information', premiumParameterText('outputsize', 'full', fn));
     case 'invalid-call':
       return notice('Error Message', invalidCallText(fn));
     default:

@@ -5,8 +5,19 @@ import { MarketCalendar } from '../calendar';
 import { invalidCall, type Reply, type RequestContext } from './context';
 import { BODY_FAULTS, duplicateTimestamp, emptySeries, FaultPlan, malformNumber } from './faults';
 import { DEFAULT_LISTING } from './listing';
-import { INVALID_KEY_TEXT, PREMIUM_ENDPOINT_TEXT, unknownFunctionText } from './notices';
-import type { FakeAlphaVantage, FakeAlphaVantageOptions } from './options';
+import {
+  INVALID_KEY_TEXT,
+  PREMIUM_ENDPOINT_TEXT,
+  premiumParameterText,
+  unknownFunctionText,
+} from './notices';
+import {
+  type FakeAlphaVantage,
+  type FakeAlphaVantageOptions,
+  LIVE_PREMIUM_FUNCTIONS,
+  LIVE_PREMIUM_PARAMETERS,
+  PLAN_LIMITS,
+} from './options';
 import { RateLimiter } from './rate-limiter';
 import {
   limitNotice,
@@ -33,12 +44,14 @@ import type {
  * per-key rate limits, premium gating and scriptable faults. Nothing is shared between instances.
  *
  * Processing order of a request: API key check → scripted/random fault → rate limit → fixture →
- * premium check → endpoint. A fault does not use rate-limit allowance.
+ * premium check (endpoint, then parameter value) → endpoint. A fault does not use rate-limit
+ * allowance. With `plan`, the server answers like the live service does for that plan today.
  */
 export async function startFakeAlphaVantage(
-  options: FakeAlphaVantageOptions = {},
+  given: FakeAlphaVantageOptions = {},
 ): Promise<FakeAlphaVantage> {
-  validateOptions(options);
+  validateOptions(given);
+  const options = withPlanProfile(given);
   const clock = options.clock ?? Date.now;
   const now = options.now ?? (() => new Date());
   const sessions = new SessionIndex(options.calendar ?? new MarketCalendar());
@@ -47,6 +60,10 @@ export async function startFakeAlphaVantage(
   const premium = new Set(
     (options.premiumFunctions ?? ['REALTIME_BULK_QUOTES']).map((f) => f.toUpperCase()),
   );
+  const premiumParameters = (options.premiumParameters ?? []).map((p) => ({
+    ...p,
+    function: p.function.toUpperCase(),
+  }));
   const unknown = options.unknownSymbols;
   const unknownSet = Array.isArray(unknown) ? new Set(unknown.map((s) => s.toUpperCase())) : null;
   const isUnknown =
@@ -81,7 +98,8 @@ export async function startFakeAlphaVantage(
 
   const limitsOf = (apiKey: string): FakeRateLimit => {
     const k = options.keys?.[apiKey];
-    const d = options.rateLimit ?? {};
+    // With a plan profile, a listed key on its own plan gets that plan's published limits.
+    const d = (given.plan !== undefined && k ? PLAN_LIMITS[k.plan] : options.rateLimit) ?? {};
     return {
       perSecond: k?.perSecond ?? d.perSecond,
       perMinute: k?.perMinute ?? d.perMinute,
@@ -111,6 +129,17 @@ export async function startFakeAlphaVantage(
       return invalidCall(ctx.fn);
     if (ctx.plan === 'free' && (premium.has(ctx.fn) || entitlement !== null)) {
       return notice('Information', PREMIUM_ENDPOINT_TEXT);
+    }
+    if (ctx.plan === 'free') {
+      const refused = premiumParameters.find(
+        (p) => p.function === ctx.fn && ctx.params.get(p.parameter) === p.value,
+      );
+      if (refused) {
+        return notice(
+          'Information',
+          premiumParameterText(refused.parameter, refused.value, ctx.fn),
+        );
+      }
     }
     try {
       return route(ctx);
@@ -345,5 +374,17 @@ export async function startFakeAlphaVantage(
       }
       return closing;
     },
+  };
+}
+
+/** Options with the `plan` profile filled in (explicit options win). */
+function withPlanProfile(o: FakeAlphaVantageOptions): FakeAlphaVantageOptions {
+  if (o.plan === undefined) return o;
+  return {
+    ...o,
+    defaultPlan: o.defaultPlan ?? o.plan,
+    rateLimit: o.rateLimit ?? { ...PLAN_LIMITS[o.plan] },
+    premiumFunctions: o.premiumFunctions ?? LIVE_PREMIUM_FUNCTIONS,
+    premiumParameters: o.premiumParameters ?? LIVE_PREMIUM_PARAMETERS,
   };
 }

@@ -27,6 +27,19 @@ export interface FakeKeyConfig extends FakeRateLimit {
   plan: FakePlan;
 }
 
+/**
+ * A parameter value that free keys may not ask for on one function: answered with the
+ * "premium feature" notice that names it (e.g. `outputsize=full` on TIME_SERIES_DAILY).
+ */
+export interface FakePremiumParameter {
+  /** The `function`, e.g. `TIME_SERIES_DAILY`. */
+  function: string;
+  /** The parameter name, e.g. `outputsize`. */
+  parameter: string;
+  /** The refused value, e.g. `full`. */
+  value: string;
+}
+
 /** A canned response served instead of synthetic data when every `match` entry equals a query parameter. */
 export interface FakeFixture {
   /** Query parameters that must all be present with these values (`function` and `symbol` compare case-insensitively; `apikey` is never compared). */
@@ -62,6 +75,7 @@ export type FaultKind =
   | 'burst'
   | 'daily-limit'
   | 'premium'
+  | 'premium-parameter'
   | 'invalid-call'
   | 'invalid-key';
 

@@ -45,6 +45,8 @@ export function cliSuite(target: 'pglite' | 'pg'): void {
       ALPHA_VANTAGE_BASE_URL: server.url,
       ALPHA_VANTAGE_PLAN: 'premium-1200',
       STOCK_ETL_SCHEMA: schema,
+      // The key's budget in the test's own schema: tests never share one day's budget.
+      STOCK_ETL_BUDGET_SCHEMA: schema,
       ...place,
       ...extra,
     });
@@ -162,6 +164,7 @@ export function cliSuite(target: 'pglite' | 'pg'): void {
         'jobs',
         'freshness',
         'api-budget',
+        'api-refusals',
       ]);
       expect(health.code).toBe(report.ok ? 0 : 1);
     });

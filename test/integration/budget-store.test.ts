@@ -7,7 +7,7 @@ import { describeEachDb } from '../helpers/db';
 import { startScriptServer } from '../helpers/http-script-server';
 
 const KEY = 'INTEGRATIONKEY42';
-const HASH = hashApiKey(KEY);
+const HASH = { keyHash: hashApiKey(KEY), origin: 'https://www.alphavantage.co' };
 
 describeEachDb('PostgresBudgetStore', (ctx) => {
   it('takes atomically up to the limit, even when many takers race', async () => {
@@ -23,7 +23,9 @@ describeEachDb('PostgresBudgetStore', (ctx) => {
     expect(await store.usage(HASH, '2025-06-02')).toEqual({ used: 25, exhausted: false });
     // Another day and another key have their own budgets.
     expect(await store.take(HASH, '2025-06-03', 25)).toBe(1);
-    expect(await store.take(hashApiKey('OTHER'), '2025-06-02', 25)).toBe(1);
+    expect(await store.take({ ...HASH, keyHash: hashApiKey('OTHER') }, '2025-06-02', 25)).toBe(1);
+    // …and so does the same key at another service origin.
+    expect(await store.take({ ...HASH, origin: 'http://127.0.0.1:1' }, '2025-06-02', 25)).toBe(1);
   });
 
   it('no limit still counts; markExhausted stops takes for that day only', async () => {
@@ -44,7 +46,7 @@ describeEachDb('PostgresBudgetStore', (ctx) => {
     const { rows } = await ctx.db.query<{ key_hash: string }>(
       `SELECT key_hash FROM ${ctx.q}.api_usage`,
     );
-    expect(rows).toEqual([{ key_hash: HASH }]);
+    expect(rows).toEqual([{ key_hash: HASH.keyHash }]);
     expect(JSON.stringify(rows)).not.toContain(KEY);
   });
 

@@ -314,8 +314,8 @@ describeEachDb('Pipeline end to end', (ctx) => {
     ]);
   });
 
-  it('falls back to compact when full history is premium for the key, and says so', async () => {
-    server.inject({ kind: 'premium', match: { function: 'TIME_SERIES_DAILY' } });
+  it('falls back to compact at once when outputsize=full is a premium feature, and says so', async () => {
+    server.inject({ kind: 'premium-parameter', match: { function: 'TIME_SERIES_DAILY' } });
     const result = await pipelineWith().run('IBM', 'daily');
     expect(result).toMatchObject({
       status: 'success',
@@ -324,15 +324,35 @@ describeEachDb('Pipeline end to end', (ctx) => {
       apiCalls: 2,
     });
     expect(result.warnings.join(' ')).toMatch(/premium feature for this API key/);
+    expect(result.warnings.join(' ')).toMatch(/weekly and monthly datasets.*month-by-month/);
     const log = await ctx.db.query<{ details: { warnings: string[] } }>(
       `SELECT details FROM ${ctx.q}.etl_job_logs WHERE id = $1`,
       [result.jobId],
     );
     expect(log.rows[0]?.details.warnings[0]).toMatch(/premium/);
-    // Asked for full explicitly: the caller gets the error.
-    server.inject({ kind: 'premium', match: { function: 'TIME_SERIES_DAILY' } });
+    // Asked for full explicitly: the caller gets the error (a fresh extractor: nothing remembered).
+    server.inject({ kind: 'premium-parameter', match: { function: 'TIME_SERIES_DAILY' } });
     const forced = await pipelineWith().run('MSFT', 'daily', { outputsize: 'full' });
-    expect(forced).toMatchObject({ status: 'failed', error: { code: 'PREMIUM_ENDPOINT' } });
+    expect(forced).toMatchObject({
+      status: 'failed',
+      apiCalls: 1,
+      error: { code: 'PREMIUM_ENDPOINT' },
+    });
+  });
+
+  it('a premium endpoint fails after exactly one request, naming the free alternative', async () => {
+    server.inject({ kind: 'premium', match: { function: 'TIME_SERIES_DAILY_ADJUSTED' } });
+    const extractor = extractorFor(server);
+    const result = await pipelineWith(extractor).run('IBM', 'daily_adjusted');
+    expect(result).toMatchObject({ status: 'failed', apiCalls: 1 });
+    expect(result.error).toMatchObject({ code: 'PREMIUM_ENDPOINT' });
+    expect(result.error?.message).toMatch(
+      /free alternative is TIME_SERIES_DAILY .*dataset 'daily'/,
+    );
+    // Remembered: the next symbol does not ask (the fake would serve it now: no fault left).
+    const next = await pipelineWith(extractor).run('MSFT', 'daily_adjusted');
+    expect(next).toMatchObject({ status: 'failed', apiCalls: 0 });
+    expect(server.requestCount({ function: 'TIME_SERIES_DAILY_ADJUSTED' })).toBe(1);
   });
 
   it('never writes the API key into job logs, even when the server echoes it', async () => {

@@ -10,6 +10,10 @@ import { EXIT } from '../usage-error';
 export async function initDb(ctx: CliContext): Promise<number> {
   const opened = await ctx.open({ create: true });
   const r = await installSchema(opened.db, { ...schemaOption(ctx), signal: ctx.interrupts.signal });
+  // The key's budget lives in its own (shared) schema: make sure it is there too.
+  if (ctx.env.budgetSchema !== r.schema) {
+    await installSchema(opened.db, { schema: ctx.env.budgetSchema, signal: ctx.interrupts.signal });
+  }
   if (ctx.json) printJson(r);
   else if (r.applied.length) {
     console.log(
@@ -33,7 +37,9 @@ export async function status(ctx: CliContext): Promise<number> {
 export async function health(ctx: CliContext): Promise<number> {
   const opened = await ctx.open({ create: false });
   await requireSchema(opened, ctx.env);
-  const extractor = ctx.env.apiKey ? extractorFor(ctx, opened, ctx.env.apiKey) : undefined;
+  const extractor = ctx.env.apiKey
+    ? extractorFor(ctx, opened, ctx.env.apiKey, { spends: false })
+    : undefined;
   const h = await healthCheck(opened.db, {
     ...schemaOption(ctx),
     ...(extractor ? { extractor } : {}),

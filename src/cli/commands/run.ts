@@ -27,7 +27,7 @@ export async function run(ctx: CliContext): Promise<number> {
   const apiKey = requireApiKey(ctx.env);
   const opened = await ctx.open({ create: true });
   await installSchema(opened.db, { ...schemaOption(ctx), signal: ctx.interrupts.signal });
-  const extractor = extractorFor(ctx, opened, apiKey);
+  const extractor = extractorFor(ctx, opened, apiKey, { spends: true });
   const pipeline = new Pipeline({ db: opened.db, extractor, ...schemaOption(ctx) });
   const progress = track(ctx, extractor, symbols.length * datasets.length, 'jobs');
   const onJob = (job: Parameters<typeof formatJob>[0]) => {
@@ -67,7 +67,7 @@ export async function backfill(ctx: CliContext): Promise<number> {
   const apiKey = requireApiKey(ctx.env);
   const opened = await ctx.open({ create: true });
   await installSchema(opened.db, { ...schemaOption(ctx), signal: ctx.interrupts.signal });
-  const extractor = extractorFor(ctx, opened, apiKey);
+  const extractor = extractorFor(ctx, opened, apiKey, { spends: true });
   const pipeline = new Pipeline({ db: opened.db, extractor, ...schemaOption(ctx) });
   const progress = track(ctx, extractor, monthsBetween(from, to).length, 'months');
   const r = await pipeline.backfillIntraday(symbol, {

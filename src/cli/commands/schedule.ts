@@ -24,7 +24,7 @@ export async function schedule(ctx: CliContext): Promise<number> {
   const apiKey = needsKey ? requireApiKey(ctx.env) : ctx.env.apiKey;
   const opened = await ctx.open({ create: true });
   await installSchema(opened.db, { ...schemaOption(ctx), signal: ctx.interrupts.signal });
-  const extractor = apiKey ? extractorFor(ctx, opened, apiKey) : undefined;
+  const extractor = apiKey ? extractorFor(ctx, opened, apiKey, { spends: true }) : undefined;
   const pipeline = extractor
     ? new Pipeline({ db: opened.db, extractor, ...schemaOption(ctx) })
     : undefined;

@@ -26,7 +26,7 @@ export async function stream(ctx: CliContext): Promise<number> {
   // One place builds the service's options, so later flags (a polling strategy) slot in here.
   const options: StreamingOptions = {
     db: opened.db,
-    extractor: extractorFor(ctx, opened, apiKey),
+    extractor: extractorFor(ctx, opened, apiKey, { spends: true }),
     symbols,
     ...schemaOption(ctx),
     intervalMs: seconds * 1000,

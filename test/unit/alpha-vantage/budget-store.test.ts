@@ -28,10 +28,10 @@ describe('budget day boundary (midnight America/New_York by default)', () => {
 });
 
 describe('MemoryBudgetStore', () => {
-  it('counts per key and day, refuses past the limit and when exhausted', async () => {
+  const k = { keyHash: hashApiKey('K'), origin: 'https://www.alphavantage.co' };
+  it('counts per key, service and day, refuses past the limit and when exhausted', async () => {
     const store = new MemoryBudgetStore();
-    const k = hashApiKey('K');
-    expect(k).toMatch(/^[0-9a-f]{64}$/);
+    expect(k.keyHash).toMatch(/^[0-9a-f]{64}$/);
     expect(await store.take(k, '2025-06-02', 2)).toBe(1);
     expect(await store.take(k, '2025-06-02', 2)).toBe(2);
     expect(await store.take(k, '2025-06-02', 2)).toBeNull();
@@ -39,9 +39,64 @@ describe('MemoryBudgetStore', () => {
     expect(await store.take(k, '2025-06-03', null)).toBe(1);
     await store.markExhausted(k, '2025-06-03');
     expect(await store.take(k, '2025-06-03', null)).toBeNull();
-    expect(await store.usage(hashApiKey('other'), '2025-06-03')).toEqual({
-      used: 0,
-      exhausted: false,
+    const other = { ...k, keyHash: hashApiKey('other') };
+    expect(await store.usage(other, '2025-06-03')).toEqual({ used: 0, exhausted: false });
+    // The same key at another service (a test server, a proxy) is another budget.
+    const elsewhere = { ...k, origin: 'http://127.0.0.1:9999' };
+    expect(await store.take(elsewhere, '2025-06-03', 25)).toBe(1);
+  });
+
+  it('refunds never go below zero; clearing the mark says whether there was one', async () => {
+    const store = new MemoryBudgetStore();
+    await store.refund(k, '2025-06-02');
+    expect(await store.usage(k, '2025-06-02')).toEqual({ used: 0, exhausted: false });
+    await store.take(k, '2025-06-02', 25);
+    await store.take(k, '2025-06-02', 25);
+    await store.refund(k, '2025-06-02');
+    expect((await store.usage(k, '2025-06-02')).used).toBe(1);
+    expect(await store.clearExhausted(k, '2025-06-02')).toBe(false);
+    await store.markExhausted(k, '2025-06-02');
+    expect(await store.clearExhausted(k, '2025-06-02')).toBe(true);
+    expect(await store.take(k, '2025-06-02', 25)).toBe(2);
+  });
+
+  it('remembers refusals per scope, newest record wins, older than `since` dropped', async () => {
+    const store = new MemoryBudgetStore();
+    const full = { name: 'outputsize', value: 'full' };
+    const at = (iso: string) => new Date(iso);
+    await store.recordRefusal(k, {
+      endpoint: 'TIME_SERIES_DAILY',
+      parameter: full,
+      plan: 'free',
+      refusedAt: at('2025-06-01T00:00:00Z'),
+      notice: 'x',
     });
+    await store.recordRefusal(k, {
+      endpoint: 'TIME_SERIES_DAILY',
+      parameter: full,
+      plan: 'free',
+      refusedAt: at('2025-06-02T00:00:00Z'),
+      notice: 'y',
+    });
+    await store.recordRefusal(k, {
+      endpoint: 'TIME_SERIES_DAILY_ADJUSTED',
+      parameter: null,
+      plan: 'free',
+      refusedAt: at('2025-05-01T00:00:00Z'),
+      notice: null,
+    });
+    const list = await store.refusals(k, at('2025-05-15T00:00:00Z'));
+    expect(list).toEqual([
+      {
+        endpoint: 'TIME_SERIES_DAILY',
+        parameter: full,
+        plan: 'free',
+        refusedAt: at('2025-06-02T00:00:00Z'),
+        notice: 'y',
+      },
+    ]);
+    expect(await store.refusals({ ...k, origin: 'http://x' }, at('2000-01-01'))).toEqual([]);
+    expect(await store.forgetRefusals(k)).toBe(1);
+    expect(await store.refusals(k, at('2000-01-01'))).toEqual([]);
   });
 });
