@@ -2,7 +2,12 @@ import * as v from 'valibot';
 import { MarketCalendar } from '../calendar';
 import { ValidationError } from '../errors/validation-error';
 import { NEW_YORK, zoneOffsetMinutes } from '../time/zone';
-import { DEFAULT_JOB_NAMES, type DefaultJobOverrides, defaultScheduleJobs } from './defaults';
+import {
+  DEFAULT_JOB_NAMES,
+  type DefaultJobOverrides,
+  type DefaultJobsOptions,
+  defaultScheduleJobs,
+} from './defaults';
 import { resolveJobs } from './resolve';
 import { MARKET_CONDITIONS, type ScheduleJob } from './types';
 
@@ -61,7 +66,10 @@ export interface ScheduleConfig {
  * ```
  * @throws {@link ValidationError} naming the bad field (`jobs.daily.cron`, …)
  */
-export function parseScheduleConfig(value: unknown): ScheduleConfig {
+export function parseScheduleConfig(
+  value: unknown,
+  options: DefaultJobsOptions = {},
+): ScheduleConfig {
   if (Array.isArray(value)) {
     throw new ValidationError('schedule config: must be an object', { field: '(top level)' });
   }
@@ -81,7 +89,10 @@ export function parseScheduleConfig(value: unknown): ScheduleConfig {
     }
   }
   const { symbols } = config;
-  return { ...(symbols ? { symbols } : {}), jobs: [...defaultScheduleJobs(overrides), ...own] };
+  return {
+    ...(symbols ? { symbols } : {}),
+    jobs: [...defaultScheduleJobs(overrides, options), ...own],
+  };
 }
 
 /**

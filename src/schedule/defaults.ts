@@ -1,3 +1,4 @@
+import type { AlphaVantagePlan } from '../alpha-vantage/options';
 import { ValidationError } from '../errors/validation-error';
 import type { ScheduleJob } from './types';
 
@@ -47,15 +48,43 @@ export type DefaultJobOverrides = Partial<
 >;
 
 /**
- * The built-in jobs ({@link DEFAULT_SCHEDULE_JOBS}) with your changes.
+ * How the defaults change for a free key (`plan: 'free'`): its intraday data is not live — the
+ * newest bar lags by up to a day (QUIRKS §28: realtime and 15-minute-delayed intraday need a premium
+ * entitlement) — and it has 25 requests a day. Polling intraday every 15 minutes would spend 27
+ * requests a symbol on bars that do not move; the free default fetches intraday once, at 20:15 New
+ * York time on trading days, after the extended session. A symbol then costs 2 requests a trading
+ * day (daily + intraday) and 3 on Saturday (the weekly refresh), so up to 8 symbols fit in the
+ * free budget.
+ */
+export const FREE_KEY_JOB_CHANGES: Readonly<DefaultJobOverrides> = Object.freeze({
+  intraday: Object.freeze({ cron: '15 20 * * 1-5', when: 'after-close' as const }),
+});
+
+/** Options of {@link defaultScheduleJobs}. */
+export interface DefaultJobsOptions {
+  /**
+   * The key's plan: `free` applies {@link FREE_KEY_JOB_CHANGES} under your overrides.
+   * @default a premium plan's defaults ({@link DEFAULT_SCHEDULE_JOBS} unchanged)
+   */
+  plan?: AlphaVantagePlan;
+}
+
+/**
+ * The built-in jobs ({@link DEFAULT_SCHEDULE_JOBS}) with your changes — for a free key
+ * (`{ plan: 'free' }`) first with {@link FREE_KEY_JOB_CHANGES}.
  * @example
  * ```ts
  * // Intraday once an hour, no weekly refresh:
  * defaultScheduleJobs({ intraday: { cron: '0 10-16 * * 1-5' }, weekly: false });
+ * // What a free key runs by default:
+ * defaultScheduleJobs({}, { plan: 'free' });
  * ```
  * @throws {@link ValidationError} for an unknown job name
  */
-export function defaultScheduleJobs(overrides: DefaultJobOverrides = {}): ScheduleJob[] {
+export function defaultScheduleJobs(
+  overrides: DefaultJobOverrides = {},
+  options: DefaultJobsOptions = {},
+): ScheduleJob[] {
   for (const name of Object.keys(overrides)) {
     if (!(DEFAULT_JOB_NAMES as readonly string[]).includes(name)) {
       throw new ValidationError(
@@ -68,7 +97,8 @@ export function defaultScheduleJobs(overrides: DefaultJobOverrides = {}): Schedu
   for (const name of DEFAULT_JOB_NAMES) {
     const change = overrides[name];
     if (change === false) continue;
-    jobs.push({ ...DEFAULT_SCHEDULE_JOBS[name], ...change, name });
+    const planChange = options.plan === 'free' ? FREE_KEY_JOB_CHANGES[name] : undefined;
+    jobs.push({ ...DEFAULT_SCHEDULE_JOBS[name], ...(planChange || {}), ...change, name });
   }
   return jobs;
 }

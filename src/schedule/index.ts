@@ -5,7 +5,9 @@ export {
   DEFAULT_SCHEDULE_JOBS,
   type DefaultJobName,
   type DefaultJobOverrides,
+  type DefaultJobsOptions,
   defaultScheduleJobs,
+  FREE_KEY_JOB_CHANGES,
 } from './defaults';
 export { createSchedule, SCHEDULE_TICK_MS, Schedule } from './schedule';
 export {

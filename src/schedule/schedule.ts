@@ -1,3 +1,4 @@
+import { type AlphaVantagePlan, PLANS } from '../alpha-vantage/options';
 import { MarketCalendar } from '../calendar';
 import { type Clock, systemClock } from '../clock';
 import { AbortedError, throwIfAborted } from '../errors/aborted-error';
@@ -72,7 +73,7 @@ export class Schedule {
     const calendar = options.calendar ?? new MarketCalendar();
     this.#logger = options.logger ?? noopLogger;
     const jobs = resolveJobs(
-      options.jobs ?? defaultScheduleJobs(),
+      options.jobs ?? defaultScheduleJobs({}, { plan: planOf(options.budget) }),
       options,
       calendar,
       this.timeZone,
@@ -295,4 +296,15 @@ export class Schedule {
       }
     }
   }
+}
+
+/**
+ * The plan of the budget source when it says (an `AlphaVantageExtractor` does): a free key gets the
+ * free defaults.
+ */
+function planOf(budget: ScheduleOptions['budget']): AlphaVantagePlan | undefined {
+  const plan = (budget as { plan?: unknown } | undefined)?.plan;
+  return typeof plan === 'string' && (PLANS as readonly string[]).includes(plan)
+    ? (plan as AlphaVantagePlan)
+    : undefined;
 }

@@ -80,7 +80,8 @@ export interface ScheduleOptions {
   pipeline?: SchedulePipeline;
   /**
    * The jobs. Build them from the defaults with `defaultScheduleJobs`.
-   * @default defaultScheduleJobs()
+   * @default defaultScheduleJobs() — with `{ plan: 'free' }` when `budget` is an extractor on the
+   *   free plan (intraday once after the close instead of every 15 minutes)
    */
   jobs?: readonly ScheduleJob[];
   /** Symbols of the dataset jobs that do not list their own. */

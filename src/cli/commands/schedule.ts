@@ -107,9 +107,10 @@ function jobsOf(ctx: CliContext): { jobs: ScheduleJob[]; symbols: string[] } {
     } catch (error) {
       throw new UsageError(`--config ${file}: ${(error as Error).message}`);
     }
-    config = cliWords(() => parseScheduleConfig(value));
+    config = cliWords(() => parseScheduleConfig(value, { plan: ctx.env.plan }));
   }
-  let jobs = config?.jobs ?? cliWords(() => parseScheduleConfig({}).jobs);
+  const plan = { plan: ctx.env.plan };
+  let jobs = config?.jobs ?? cliWords(() => parseScheduleConfig({}, plan).jobs);
   for (const spec of ctx.flags.cron ?? []) {
     const eq = spec.indexOf('=');
     const name = spec.slice(0, eq);

@@ -298,6 +298,40 @@ describe('schedule budget: says at start when the key cannot carry it', () => {
     await hourly.stop();
   });
 
+  it('a free key gets intraday once after the close by default: 8 symbols fit in 25 a day', async () => {
+    const clock = new VirtualClock(new Date('2024-03-12T12:00:00Z'));
+    const symbolsOf = (n: number) =>
+      Array.from({ length: n }, (_, i) => `S${String.fromCharCode(65 + i)}`);
+    // An extractor on the free plan says so; createSchedule then picks the free defaults.
+    const freeExtractor = { ...free(), plan: 'free' } as ScheduleOptions['budget'];
+    const withDefaults = (n: number) =>
+      createSchedule({
+        ...base(clock, fakePipeline(clock)),
+        db: {} as ScheduleOptions['db'], // the health job is planned, never run here
+        symbols: symbolsOf(n),
+        budget: freeExtractor,
+      });
+    // 2 requests a symbol on a trading day (daily + intraday), 3 on Saturday (the weekly refresh).
+    expect(await withDefaults(8).checkBudget()).toMatchObject({ peakRequests: 24, fits: true });
+    expect(await withDefaults(9).checkBudget()).toMatchObject({ peakRequests: 27, fits: false });
+    const intraday = withDefaults(1)
+      .runsBetween(new Date('2024-03-12T04:00:00Z'), new Date('2024-03-13T04:00:00Z'))
+      .filter((r) => r.job === 'intraday');
+    expect(intraday.map((r) => r.at.toISOString())).toEqual(['2024-03-13T00:15:00.000Z']);
+    expect(
+      defaultScheduleJobs({}, { plan: 'free' }).find((j) => j.name === 'intraday'),
+    ).toMatchObject({ cron: '15 20 * * 1-5', when: 'after-close', datasets: ['intraday:5min'] });
+    // Your overrides still win over the free changes; a premium plan keeps the 15-minute cadence.
+    expect(
+      defaultScheduleJobs({ intraday: { cron: '0 12 * * 1-5' } }, { plan: 'free' }).find(
+        (j) => j.name === 'intraday',
+      ),
+    ).toMatchObject({ cron: '0 12 * * 1-5', when: 'after-close' });
+    expect(
+      defaultScheduleJobs({}, { plan: 'premium-75' }).find((j) => j.name === 'intraday'),
+    ).toMatchObject({ cron: '*/15 9-16 * * 1-5', when: 'market-open' });
+  });
+
   it('runOnce compares its runs with what is left today', async () => {
     const clock = new VirtualClock(new Date('2024-03-12T12:00:00Z'));
     const s = createSchedule({
