@@ -63,8 +63,8 @@ export interface CsvSeriesSpec extends ParseContext {
  * A TIME_SERIES_* CSV body → the endpoint's JSON body text. Rows keep their order, and a
  * timestamp repeated in the CSV is repeated as a JSON key, so the series parser sees duplicates
  * exactly as in a JSON body. A row with fewer cells than the header lacks the last fields (the
- * parser reports them missing); a row with more cells cannot be read safely and becomes a bar the
- * parser reports as malformed, with the row as its raw value.
+ * parser reports them missing); a row with more cells cannot be read safely: its time is marked
+ * (`… (CSV row with 7 cells, header has 6)`) so the parser reports it as malformed.
  * @throws {@link ResponseFormatError} for an empty or HTML body, or a header without the columns
  */
 export function csvSeriesToJson(text: string, spec: CsvSeriesSpec): string {
@@ -81,9 +81,10 @@ export function csvSeriesToJson(text: string, spec: CsvSeriesSpec): string {
   if (spec.interval !== undefined) meta['4. Interval'] = spec.interval;
   meta['5. Time Zone'] = 'US/Eastern';
   const bars = table.rows.map((cells) => {
-    const time = JSON.stringify(cells[t]?.trim() ?? '');
+    let time = cells[t]?.trim() ?? '';
+    // Which cell is which is unknown: the bar is reported malformed by its (marked) time.
     if (cells.length > table.header.length) {
-      return `${time}:${JSON.stringify(`CSV row with ${cells.length} cells, header has ${table.header.length}: ${cells.join(',')}`)}`;
+      time = `${time} (CSV row with ${cells.length} cells, header has ${table.header.length})`;
     }
     const fields = table.header
       .map((name, i) =>
@@ -92,7 +93,7 @@ export function csvSeriesToJson(text: string, spec: CsvSeriesSpec): string {
           : `${JSON.stringify(`${i + 1}. ${name}`)}:${JSON.stringify(cells[i]?.trim())}`,
       )
       .filter((field) => field !== null);
-    return `${time}:{${fields.join(',')}}`;
+    return `${JSON.stringify(time)}:{${fields.join(',')}}`;
   });
   return `{"Meta Data":${JSON.stringify(meta)},${JSON.stringify(spec.seriesKey)}:{${bars.join(',')}}}`;
 }
