@@ -43,14 +43,6 @@ export interface FileExtractorOptions {
   malformedRows?: MalformedRowsMode;
 }
 
-/** Per-call options of the intraday method. */
-type IntradayCall = ExtractCallOptions & {
-  interval: IntradayInterval;
-  outputsize?: 'compact' | 'full';
-  month?: string;
-  extendedHours?: boolean;
-};
-
 /**
  * An {@link Extractor} that replays saved Alpha Vantage responses from a folder instead of asking
  * the API: for tests without a network, for reprocessing what you fetched before (after a fix in
@@ -141,7 +133,15 @@ export class FileExtractor implements Extractor {
    * TIME_SERIES_INTRADAY from `TIME_SERIES_INTRADAY__<SYMBOL>__<interval>.json|csv`, or with
    * `month` from `TIME_SERIES_INTRADAY__<SYMBOL>__<interval>__<YYYY-MM>.json|csv`.
    */
-  intraday(symbol: string, options: IntradayCall): Promise<TimeSeries<PriceBar>> {
+  intraday(
+    symbol: string,
+    options: ExtractCallOptions & {
+      interval: IntradayInterval;
+      outputsize?: 'compact' | 'full';
+      month?: string;
+      extendedHours?: boolean;
+    },
+  ): Promise<TimeSeries<PriceBar>> {
     if (!options || typeof options !== 'object') {
       throw new ValidationError('intraday options with an interval are required', {
         field: 'options',
