@@ -192,10 +192,14 @@ function dateProblem(field: string, value: unknown): string | null {
     : `${field} is not a YYYY-MM-DD date: ${describeValue(value, 40)}`;
 }
 
+/** The canonical form the transformer writes (`Date#toISOString`): checked without parsing. */
+const CANONICAL_INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 function instantProblem(field: string, value: unknown): string | null {
-  return typeof value === 'string' && Number.isFinite(Date.parse(value))
-    ? null
-    : `${field} is not an ISO instant: ${describeValue(value, 40)}`;
+  if (typeof value !== 'string')
+    return `${field} is not an ISO instant: ${describeValue(value, 40)}`;
+  if (CANONICAL_INSTANT_RE.test(value) || Number.isFinite(Date.parse(value))) return null;
+  return `${field} is not an ISO instant: ${describeValue(value, 40)}`;
 }
 
 /**

@@ -246,6 +246,10 @@ describeEachDb('Pipeline composed from stages', (ctx) => {
       // Another session (on pg) must see the rows already: the transaction has committed.
       seen.push(count('stock_prices', `WHERE symbol = '${e.symbol}'`));
     });
+    // A listener that throws is logged and changes nothing: the rows stay committed.
+    pipeline.on('rows:committed', () => {
+      throw new Error('cache down');
+    });
     const result = await pipeline.run('IBM', 'daily');
     expect(result).toMatchObject({ status: 'success', inserted: 100 });
     expect(events).toEqual([
