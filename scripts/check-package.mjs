@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Packs the library as npm would publish it and checks the tarball with publint and
-// @arethetypeswrong/cli (ESM + CommonJS entry points, per-condition types).
+// @arethetypeswrong/cli (ESM + CommonJS entry points, per-condition types), then type-checks the
+// examples against the built declarations and runs them against the built package.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,8 +46,10 @@ try {
   execFileSync('node', ['dist/cli.js', '--help'], { stdio: 'ignore' });
   // The examples type-check against the built declarations, as a user's code would.
   execFileSync('npx', ['tsc', '--noEmit', '-p', 'tsconfig.examples.json'], { stdio: 'inherit' });
+  // …and run against the built package, offline (see scripts/run-examples.mjs).
+  execFileSync('node', ['scripts/run-examples.mjs'], { stdio: 'inherit' });
   console.log(
-    'package OK: ESM and CommonJS entry points load, the bin runs, the examples type-check',
+    'package OK: ESM and CommonJS entry points load, the bin runs, the examples type-check and run',
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

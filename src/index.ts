@@ -10,7 +10,18 @@ export * from './calendar';
 export { type Clock, systemClock } from './clock';
 export * from './db';
 export * from './errors';
+// Composable stages (issue 11): the Extractor port and the file source, the Transformer and its
+// steps, Loader.load's table map, the rows:committed event, and their errors.
+export {
+  isSourceFileError,
+  isStepError,
+  SourceFileError,
+  type SourceFileReason,
+  StepError,
+} from './errors';
 export { type EventMap, type Listener, TypedEmitter } from './events';
+export type { ExtractCallOptions, Extractor, PipelineExtractor } from './extractor';
+export type { LoadTable, LoadTables, TableLoadOptions } from './load';
 export {
   addCounts,
   type ColumnSpec,
@@ -27,8 +38,31 @@ export {
   upsertRows,
 } from './load';
 export { type LogFields, type Logger, noopLogger } from './logger';
+export type { RowsCommitted } from './pipeline';
 export * from './pipeline';
 export * from './schedule';
+export {
+  FileExtractor,
+  type FileExtractorOptions,
+  type RecordingFetchOptions,
+  type ResponseKey,
+  recordingFetch,
+  responseFileBase,
+} from './sources';
 export * from './streaming';
 export { parseWallClock, utcMsToWallClock, wallClockToUtcMs, zoneOffsetMinutes } from './time/zone';
 export * from './transform';
+export {
+  type BulkQuotesCall,
+  type IntradayCall,
+  type OverviewCall,
+  type QuoteCall,
+  type StepContext,
+  type StepKind,
+  type StepRows,
+  type TransformCall,
+  Transformer,
+  type TransformerOptions,
+  type TransformStep,
+  type TransformSteps,
+} from './transform';

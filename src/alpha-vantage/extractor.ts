@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/validation-error';
 import type { Listener } from '../events';
+import type { Extractor } from '../extractor';
 import { NEW_YORK, zonedDate } from '../time/zone';
 import type { KnownRefusal } from './budget-store';
 import { AlphaVantageClient, type CallOptions, type CallSpec } from './client';
@@ -63,7 +64,7 @@ export const BULK_QUOTES_MAX_SYMBOLS = 100;
  * const series = await av.daily('IBM', { outputsize: 'compact' });
  * ```
  */
-export class AlphaVantageExtractor {
+export class AlphaVantageExtractor implements Extractor {
   /** The plan this extractor was configured with (see {@link AlphaVantageExtractorOptions.plan}). */
   readonly plan: AlphaVantagePlan;
   readonly #client: AlphaVantageClient;

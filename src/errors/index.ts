@@ -11,6 +11,8 @@ import type {
 import type { DatabaseError } from './database-error';
 import type { RejectedRowsError } from './rejected-rows-error';
 import type { SchemaError } from './schema-error';
+import type { SourceFileError } from './source-file-error';
+import type { StepError } from './step-error';
 import { isStockEtlError, type StockEtlErrorCode } from './stock-etl-error';
 import type { ValidationError } from './validation-error';
 
@@ -35,6 +37,8 @@ export {
 export { DatabaseError, type DatabaseErrorOptions } from './database-error';
 export { RejectedRowsError } from './rejected-rows-error';
 export { SchemaError, type SchemaErrorReason } from './schema-error';
+export { SourceFileError, type SourceFileReason } from './source-file-error';
+export { StepError } from './step-error';
 export {
   errorCodeOf,
   isStockEtlError,
@@ -73,3 +77,7 @@ export const isAbortedError = guard<AbortedError>('ABORTED');
 export const isRejectedRowsError = guard<RejectedRowsError>('REJECTED_ROWS');
 /** True for a {@link DatabaseError}. */
 export const isDatabaseError = guard<DatabaseError>('DATABASE');
+/** True for a {@link StepError}. */
+export const isStepError = guard<StepError>('STEP');
+/** True for a {@link SourceFileError}. */
+export const isSourceFileError = guard<SourceFileError>('SOURCE_FILE');

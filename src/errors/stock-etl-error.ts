@@ -13,7 +13,9 @@ export type StockEtlErrorCode =
   | 'SCHEMA'
   | 'ABORTED'
   | 'REJECTED_ROWS'
-  | 'DATABASE';
+  | 'DATABASE'
+  | 'STEP'
+  | 'SOURCE_FILE';
 
 /** Options accepted by every stock-etl error constructor. */
 export interface StockEtlErrorOptions {
@@ -91,4 +93,6 @@ const ERROR_CODES: ReadonlySet<string> = new Set<StockEtlErrorCode>([
   'ABORTED',
   'REJECTED_ROWS',
   'DATABASE',
+  'STEP',
+  'SOURCE_FILE',
 ]);

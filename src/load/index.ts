@@ -5,6 +5,7 @@ export {
   type JobLogFinish,
   startJobLog,
 } from './job-log';
+export type { LoadTable, LoadTables, TableLoadOptions } from './load-tables';
 export { type LoadCallOptions, Loader, type LoaderOptions } from './loader';
 export { PostgresBudgetStore, type PostgresBudgetStoreOptions } from './postgres-budget-store';
 export {

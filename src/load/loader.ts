@@ -1,6 +1,7 @@
 import { toDb } from '../db/adapters';
 import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
 import type { Db, DbHandle } from '../db/types';
+import { ValidationError } from '../errors/validation-error';
 import type {
   DailyPriceRow,
   IndexPriceRow,
@@ -10,6 +11,7 @@ import type {
   RejectedRow,
   StockRow,
 } from '../transform/rows';
+import type { LoadTable, LoadTables, TableLoadOptions } from './load-tables';
 import { quarantineRows } from './progress';
 import { unchangedQuotes } from './quotes';
 import { deactivateStocks, upsertStocks } from './stocks';
@@ -49,15 +51,51 @@ export interface LoadCallOptions {
   tx?: Db;
 }
 
+/** How `load` reaches each table's method (a subclass overriding one of them is called too). */
+const BY_TABLE: {
+  [T in LoadTable]: (
+    loader: Loader,
+    rows: readonly LoadTables[T][],
+    options: TableLoadOptions,
+  ) => Promise<LoadCounts>;
+} = {
+  stock_prices: (l, rows, o) => l.loadDaily(rows, { ...o, adjusted: adjustedOf(rows, o) }),
+  stock_prices_weekly: (l, rows, o) =>
+    l.loadPeriod('weekly', rows, { ...o, adjusted: adjustedOf(rows, o) }),
+  stock_prices_monthly: (l, rows, o) =>
+    l.loadPeriod('monthly', rows, { ...o, adjusted: adjustedOf(rows, o) }),
+  stock_prices_intraday: (l, rows, o) => l.loadIntraday(rows, o),
+  stock_quotes: (l, rows, o) => l.loadQuotes(rows, o),
+  market_index_prices: (l, rows, o) => l.loadIndexPrices(rows, o),
+  stocks: (l, rows, o) => l.loadStocks(rows, o),
+};
+
+/** `options.adjusted`, else whether every row carries an adjusted close. */
+function adjustedOf(
+  rows: readonly { adjustedClose: string | null }[],
+  options: TableLoadOptions,
+): boolean {
+  if (options.adjusted !== undefined) return options.adjusted;
+  if (rows.length === 0) return false;
+  for (const row of rows) if (row.adjustedClose === null) return false;
+  return true;
+}
+
 /**
- * Writes canonical rows (from the transformer) into the stock-etl tables with raw-SQL batch
- * upserts. Every call is one transaction: all rows or none. Re-loading unchanged rows rewrites
- * nothing and reports them as `unchanged`; counts are exact.
+ * The load stage: writes canonical rows (from the {@link Transformer}) into the stock-etl tables
+ * with raw-SQL batch upserts. Every call is one transaction (or a savepoint of the `tx` passed):
+ * all rows or none. Re-loading unchanged rows rewrites nothing and reports them as `unchanged`;
+ * counts are exact. Needs no `Pipeline`.
+ *
+ * Subclass it to write somewhere else too (your own table, in the same transaction via
+ * `options.tx`) and pass it to `new Pipeline({ loader })`: the pipeline writes every job's rows
+ * through {@link Loader.load}, which calls the per-table method (`loadDaily`, …), so overriding
+ * either sees the pipeline's rows.
  *
  * @example
  * ```ts
  * const loader = new Loader({ db: pool });
- * const { inserted, updated, unchanged } = await loader.loadDaily(rows, { adjusted: false });
+ * const { inserted, updated, unchanged } = await loader.load('stock_prices', rows);
  * ```
  */
 export class Loader {
@@ -78,6 +116,34 @@ export class Loader {
       batchSize: options.batchSize ?? 5000,
       copyThreshold: options.copyThreshold ?? 5000,
     };
+  }
+
+  /**
+   * Writes `rows` into `table` — the one entry for every table, typed per table (see
+   * {@link LoadTables}) — and returns exact counts. Calls the table's own method (`loadDaily`,
+   * `loadPeriod`, `loadIntraday`, `loadQuotes`, `loadIndexPrices`, `loadStocks`).
+   * @throws {@link ValidationError} for a table it does not load
+   */
+  load<T extends LoadTable>(
+    table: T,
+    rows: readonly LoadTables[T][],
+    options: TableLoadOptions = {},
+  ): Promise<LoadCounts> {
+    const write = Object.hasOwn(BY_TABLE, table) ? BY_TABLE[table] : undefined;
+    if (!write) {
+      return Promise.reject(
+        new ValidationError(
+          `Loader.load: unknown table ${JSON.stringify(table)}; use one of ${Object.keys(BY_TABLE).join(', ')}`,
+          { field: 'table' },
+        ),
+      );
+    }
+    if (!Array.isArray(rows)) {
+      return Promise.reject(
+        new ValidationError('Loader.load: rows must be an array', { field: 'rows' }),
+      );
+    }
+    return write(this, rows, options);
   }
 
   /** Daily bars into `stock_prices`. An unadjusted load (`adjusted: false`) keeps adjusted columns. */

@@ -3,7 +3,6 @@ import { scopeDb } from '../db/scoped-db';
 import { throwIfAborted } from '../errors/aborted-error';
 import { heartbeatJobLog, type LedgerMonth, markMonthComplete, readLedger } from '../load';
 import { ledgerVersions } from '../load/ledger-versions';
-import { transformIntraday } from '../transform';
 import {
   commitRows,
   type JobTally,
@@ -167,15 +166,13 @@ export async function walkBackfill(
       continue;
     }
     const { series } = claimed;
-    const t = transformIntraday(series, {
+    const t = ctx.transformer.intraday(series, {
       symbol,
       dataset,
-      policy: ctx.policy,
       interval,
       month,
       extendedHours,
       now: ctx.clock.now(),
-      calendar: ctx.calendar,
     });
     throwIfAborted(signal, 'backfill');
     // The current month is never recorded: it is fetched again on every run anyway.
@@ -183,9 +180,13 @@ export async function walkBackfill(
     const counts = await commitRows(
       ctx,
       { symbol, dataset, jobId },
-      t.rejects,
-      maxPoint(t.rows.map((r) => r.ts)),
-      (tx) => ctx.loader.loadIntraday(t.rows, { tx }),
+      {
+        table: 'stock_prices_intraday',
+        rows: t.rows,
+        rejects: t.rejects,
+        lastPoint: maxPoint(t.rows.map((r) => r.ts)),
+        month,
+      },
       month === current
         ? undefined
         : async (tx) => {

@@ -3,14 +3,16 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/types';
 import { errorCodeOf } from '../errors/stock-etl-error';
 import type { TypedEmitter } from '../events';
+import type { Extractor } from '../extractor';
+import type { LoadTable, LoadTables, TableLoadOptions } from '../load/load-tables';
 import type { Loader } from '../load/loader';
 import { advanceWatermark } from '../load/progress';
 import type { LoadCounts } from '../load/upsert';
 import type { Logger } from '../logger';
 import type { RejectPolicy } from '../transform/context';
 import type { RejectedRow } from '../transform/rows';
+import type { Transformer } from '../transform/transformer';
 import type { Dataset } from './datasets';
-import type { PipelineExtractor } from './extractor-port';
 import type { JobLease } from './lease';
 import type { JobError, PipelineEvents } from './types';
 
@@ -19,10 +21,12 @@ export interface RunContext {
   db: Db;
   q: string;
   loader: Loader;
-  extractor: PipelineExtractor;
+  transformer: Transformer;
+  extractor: Extractor;
   calendar: MarketCalendar;
   clock: Clock;
   logger: Logger;
+  /** The transformer's reject policy: whether rejects are quarantined. */
   policy: RejectPolicy;
   extendedHours: boolean;
   events: TypedEmitter<PipelineEvents>;
@@ -49,20 +53,45 @@ export function newTally(): JobTally {
   return tally;
 }
 
+/** One response's rows on their way into a table. @internal */
+export interface Commit<T extends LoadTable> {
+  table: T;
+  rows: readonly LoadTables[T][];
+  /** Per-table load options (`adjusted`, `skipUnchanged`); the transaction is added. */
+  options?: Omit<TableLoadOptions, 'tx'>;
+  rejects: readonly RejectedRow[];
+  /** The watermark's new point (the newest row's), or null to leave it. */
+  lastPoint: string | null;
+  /** For a backfill: the month. */
+  month?: string;
+}
+
+/** The key column a `rows:committed` range is given in, per table (null: no ordered key). */
+const RANGE_KEY: { [T in LoadTable]: ((row: LoadTables[T]) => string) | null } = {
+  stock_prices: (r) => r.tradeDate,
+  stock_prices_weekly: (r) => r.periodStart,
+  stock_prices_monthly: (r) => r.periodStart,
+  stock_prices_intraday: (r) => r.ts,
+  stock_quotes: (r) => r.observedAt,
+  market_index_prices: (r) => r.tradeDate,
+  stocks: null,
+};
+
 /**
- * Writes a response's rows, its quarantined rejects and the watermark in ONE transaction, so the
- * watermark never claims rows that were not committed. @internal
+ * Writes a response's rows (through the loader), its quarantined rejects and the watermark in ONE
+ * transaction, so the watermark never claims rows that were not committed. Then — after the
+ * commit, never before, and never for a transaction that rolled back — emits `rows:committed`.
+ * @internal
  */
-export async function commitRows(
+export async function commitRows<T extends LoadTable>(
   ctx: RunContext,
   job: { symbol: string; dataset: Dataset; jobId: number | null },
-  rejects: readonly RejectedRow[],
-  lastPoint: string | null,
-  load: (tx: Db) => Promise<LoadCounts>,
+  commit: Commit<T>,
   extra?: (tx: Db) => Promise<void>,
 ): Promise<LoadCounts> {
+  const { rejects, lastPoint } = commit;
   const counts = await ctx.db.transaction(async (tx) => {
-    const result = await load(tx);
+    const result = await ctx.loader.load(commit.table, commit.rows, { ...commit.options, tx });
     if (ctx.policy === 'quarantine' && rejects.length > 0) {
       await ctx.loader.quarantine(rejects, { tx, jobId: job.jobId });
     }
@@ -79,6 +108,32 @@ export async function commitRows(
     if (extra) await extra(tx);
     return result;
   });
+  if (ctx.events.listenerCount('rows:committed') > 0) {
+    // The range costs a pass over the rows: only when someone listens.
+    const key = RANGE_KEY[commit.table] as ((row: LoadTables[T]) => string) | null;
+    let from: string | null = null;
+    let to: string | null = null;
+    if (key) {
+      for (const row of commit.rows) {
+        const k = key(row);
+        if (from === null || k < from) from = k;
+        if (to === null || k > to) to = k;
+      }
+    }
+    ctx.events.emit('rows:committed', {
+      jobId: job.jobId,
+      symbol: job.symbol,
+      dataset: job.dataset,
+      table: commit.table,
+      inserted: counts.inserted,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
+      rejected: rejects.length,
+      from,
+      to,
+      ...(commit.month === undefined ? {} : { month: commit.month }),
+    });
+  }
   if (rejects.length > 0) {
     ctx.logger.warn('rows rejected by validation', {
       symbol: job.symbol,

@@ -1,6 +1,6 @@
+export type { ExtractCallOptions, PipelineExtractor } from '../extractor';
 export { DEFAULT_MAX_REFETCHES } from './backfill';
 export { assertDataset, DATASETS, type Dataset, intradayDataset } from './datasets';
-export type { ExtractCallOptions, PipelineExtractor } from './extractor-port';
 export { DEFAULT_STALE_JOB_AFTER_MS } from './lease';
 export {
   type BackfillOptions,
@@ -32,4 +32,5 @@ export type {
   JobError,
   JobResult,
   PipelineEvents,
+  RowsCommitted,
 } from './types';

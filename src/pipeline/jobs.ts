@@ -1,18 +1,9 @@
 import type { TimeSeries } from '../alpha-vantage/types';
-import type { Db } from '../db/types';
 import { isPremiumEndpointError, type PremiumEndpointError } from '../errors';
 import { throwIfAborted } from '../errors/aborted-error';
+import type { LoadTable, LoadTables, TableLoadOptions } from '../load/load-tables';
 import { readWatermark } from '../load/progress';
 import type { LoadCounts } from '../load/upsert';
-import {
-  transformDaily,
-  transformIndex,
-  transformIntraday,
-  transformMonthly,
-  transformOverview,
-  transformQuote,
-  transformWeekly,
-} from '../transform';
 import type { TransformResult } from '../transform/rows';
 import { commitRows, type JobTally, maxPoint, type RunContext } from './context';
 import { type Dataset, intradayInterval } from './datasets';
@@ -98,27 +89,33 @@ export async function runDatasetJob(
   forceOutputsize: 'compact' | 'full' | undefined,
 ): Promise<JobOutcome> {
   const call = { signal, onRequest: tally.onRequest, malformedRows: 'report' as const };
-  const policy = ctx.policy;
   const job = { symbol, dataset, jobId };
   const now = ctx.clock.now();
   const interval = intradayInterval(dataset);
 
   /** Writes a transformed response — rows, rejects, watermark — in one transaction. */
-  const load = async <R>(
-    t: TransformResult<R>,
+  const load = async <T extends LoadTable>(
+    t: TransformResult<LoadTables[T]>,
     extracted: number,
-    point: ((row: R) => string) | null,
-    write: (tx: Db) => Promise<LoadCounts>,
+    table: T,
+    point: ((row: LoadTables[T]) => string) | null,
+    options: Omit<TableLoadOptions, 'tx'> = {},
     extra: Partial<JobOutcome> = {},
   ): Promise<JobOutcome> => {
     throwIfAborted(signal, 'job');
     const last = point ? maxPoint(t.rows.map(point)) : null;
-    const counts = await commitRows(ctx, job, t.rejects, last, write);
+    const counts = await commitRows(ctx, job, {
+      table,
+      rows: t.rows,
+      options,
+      rejects: t.rejects,
+      lastPoint: last,
+    });
     return outcome(t, counts, extracted, extra);
   };
   const size = (series: TimeSeries<unknown>) => series.bars.length + series.malformed.length;
   // Read after the fetch (rate-limit waits can be long): bars dated after it cannot exist yet.
-  const bounds = () => ({ now: ctx.clock.now(), calendar: ctx.calendar });
+  const transformer = ctx.transformer;
 
   if (dataset === 'daily' || dataset === 'daily_adjusted') {
     const wm = await readWatermark(ctx.db, ctx.q, symbol, dataset);
@@ -143,13 +140,17 @@ export async function runDatasetJob(
           : ctx.extractor.daily(symbol, { ...call, outputsize: size }),
     );
     const series = fetched.series;
-    const t = transformDaily(series, { symbol, dataset, policy, ...bounds() });
+    const t = transformer.daily(series, { symbol, dataset, now: ctx.clock.now() });
     return load(
       t,
       size(series),
+      'stock_prices',
       (r) => r.tradeDate,
-      (tx) => ctx.loader.loadDaily(t.rows, { adjusted, tx }),
-      { outputsize: fetched.outputsize, warnings },
+      { adjusted },
+      {
+        outputsize: fetched.outputsize,
+        warnings,
+      },
     );
   }
 
@@ -168,18 +169,10 @@ export async function runDatasetJob(
       : adjusted
         ? await ctx.extractor.monthlyAdjusted(symbol, call)
         : await ctx.extractor.monthly(symbol, call);
-    const t = (weekly ? transformWeekly : transformMonthly)(series, {
-      symbol,
-      dataset,
-      policy,
-      ...bounds(),
-    });
-    return load(
-      t,
-      size(series),
-      (r) => r.lastTradeDate,
-      (tx) => ctx.loader.loadPeriod(weekly ? 'weekly' : 'monthly', t.rows, { adjusted, tx }),
-    );
+    const at = { symbol, dataset, now: ctx.clock.now() };
+    const t = weekly ? transformer.weekly(series, at) : transformer.monthly(series, at);
+    const table = weekly ? 'stock_prices_weekly' : 'stock_prices_monthly';
+    return load(t, size(series), table, (r) => r.lastTradeDate, { adjusted });
   }
 
   if (interval) {
@@ -203,47 +196,33 @@ export async function runDatasetJob(
         ctx.extractor.intraday(symbol, { ...call, interval, outputsize: size, extendedHours }),
     );
     const series = fetched.series;
-    const t = transformIntraday(series, {
+    const t = transformer.intraday(series, {
       symbol,
       dataset,
-      policy,
       interval,
       extendedHours,
-      ...bounds(),
+      now: ctx.clock.now(),
     });
-    return load(
-      t,
-      size(series),
-      (r) => r.ts,
-      (tx) => ctx.loader.loadIntraday(t.rows, { tx }),
-      { outputsize: fetched.outputsize, warnings },
-    );
+    return load(t, size(series), 'stock_prices_intraday', (r) => r.ts, undefined, {
+      outputsize: fetched.outputsize,
+      warnings,
+    });
   }
 
   if (dataset === 'quote') {
     const quote = await ctx.extractor.quote(symbol, call);
-    const t = transformQuote(quote, { symbol, dataset, policy, observedAt: new Date(now) });
-    return load(
-      t,
-      1,
-      (r) => r.latestTradingDay,
-      (tx) => ctx.loader.loadQuotes(t.rows, { tx, skipUnchanged: true }),
-    );
+    const t = transformer.quote(quote, { symbol, dataset, observedAt: new Date(now) });
+    return load(t, 1, 'stock_quotes', (r) => r.latestTradingDay, { skipUnchanged: true });
   }
 
   if (dataset === 'overview') {
     const overview = await ctx.extractor.overview(symbol, call);
-    const t = transformOverview(overview, { symbol, dataset, policy });
-    return load(t, 1, null, (tx) => ctx.loader.loadStocks(t.rows, { tx }));
+    const t = transformer.overview(overview, { symbol, dataset });
+    return load(t, 1, 'stocks', null);
   }
 
   // dataset === 'index'
   const series = await ctx.extractor.indexData(symbol, { ...call, interval: 'daily' });
-  const t = transformIndex(series, { symbol, dataset, policy, ...bounds() });
-  return load(
-    t,
-    size(series),
-    (r) => r.tradeDate,
-    (tx) => ctx.loader.loadIndexPrices(t.rows, { tx }),
-  );
+  const t = transformer.index(series, { symbol, dataset, now: ctx.clock.now() });
+  return load(t, size(series), 'market_index_prices', (r) => r.tradeDate);
 }

@@ -13,17 +13,20 @@ import {
 import type { Db, DbHandle } from '../db/types';
 import { ValidationError } from '../errors/validation-error';
 import { type Listener, TypedEmitter } from '../events';
-import { Loader, type LoadMethod } from '../load';
+import type { Extractor } from '../extractor';
+import type { Loader, LoadMethod } from '../load';
 import { type Logger, noopLogger } from '../logger';
 import { REJECT_POLICIES, type RejectPolicy } from '../transform/context';
+import type { TransformSteps } from '../transform/steps';
+import type { Transformer } from '../transform/transformer';
 import { DEFAULT_MAX_REFETCHES, runBackfill } from './backfill';
 import { type PlannedJob, planBatch } from './batch-plan';
 import type { RunContext } from './context';
 import { assertDataset, type Dataset, intradayDataset } from './datasets';
-import type { PipelineExtractor } from './extractor-port';
 import { failedResult, runJob, ZERO } from './job-runner';
 import { DEFAULT_STALE_JOB_AFTER_MS, JobLease } from './lease';
 import { newYorkMonth, parseMonth } from './planning';
+import { resolveStages, stageSchema } from './stages';
 import type {
   BackfillProgress,
   BackfillResult,
@@ -36,11 +39,34 @@ import type {
 export interface PipelineOptions {
   /** A `pg.Pool`, `pg.Client` or PGlite instance with the schema installed (`installSchema`). */
   db: DbHandle;
-  /** The source: an {@link AlphaVantageExtractor} (or anything with the same methods). */
-  extractor: PipelineExtractor;
+  /**
+   * The extract stage: an {@link AlphaVantageExtractor}, a {@link FileExtractor}, or any
+   * {@link Extractor} of yours.
+   */
+  extractor: Extractor;
+  /**
+   * The transform stage. Its reject policy, calendar and steps apply; the pipeline passes the
+   * time of each response by its own `clock`. Pass either this or `rejectPolicy` / `steps`.
+   * @default new Transformer({ rejectPolicy, steps, calendar, clock }) from these options
+   */
+  transformer?: Transformer;
+  /**
+   * Steps of yours between transform and load, per kind of rows (see {@link TransformSteps}):
+   * shorthand for `transformer: new Transformer({ steps })`. A step that throws fails its job
+   * only, with code `STEP`, and nothing of that job's response is loaded.
+   * @default {} (none)
+   */
+  steps?: TransformSteps;
+  /**
+   * The load stage: a {@link Loader}, or a subclass of yours that also writes elsewhere. Every
+   * job's rows go through `loader.load(table, rows, { tx, … })` inside the job's transaction —
+   * write through `tx` and your rows commit or roll back with the job's. Pass either this or `load`.
+   * @default new Loader({ db, schema, ...load })
+   */
+  loader?: Loader;
   /**
    * Schema holding the tables.
-   * @default 'stock_etl'
+   * @default the `loader`'s schema, else 'stock_etl'
    */
   schema?: string;
   /**
@@ -52,7 +78,8 @@ export interface PipelineOptions {
   /**
    * What to do with rows that fail validation: store them in `etl_rejected_rows` (`quarantine`),
    * only count them (`skip`), or fail the job and load nothing of the response (`throw`).
-   * @default 'quarantine'
+   * With `transformer`, the transformer's policy applies (a different one here is refused).
+   * @default 'quarantine' (the `transformer`'s, when one is given)
    */
   rejectPolicy?: RejectPolicy;
   /**
@@ -66,7 +93,7 @@ export interface PipelineOptions {
   clock?: Clock;
   /** Where to log. @default noopLogger */
   logger?: Logger;
-  /** Loader tuning (method, batch size, COPY threshold). */
+  /** Tuning of the default loader (method, batch size, COPY threshold); see `loader`. */
   load?: {
     /** How rows reach PostgreSQL: `unnest`, `copy` or `auto`. @default 'auto' */
     method?: LoadMethod;
@@ -180,9 +207,12 @@ export class Pipeline {
       throw new ValidationError('Pipeline options are required', { field: 'options' });
     }
     if (!options.extractor || typeof options.extractor.daily !== 'function') {
-      throw new ValidationError('options.extractor must be an AlphaVantageExtractor', {
-        field: 'options.extractor',
-      });
+      throw new ValidationError(
+        'options.extractor must be an Extractor (e.g. an AlphaVantageExtractor)',
+        {
+          field: 'options.extractor',
+        },
+      );
     }
     const policy = options.rejectPolicy ?? 'quarantine';
     if (!REJECT_POLICIES.includes(policy)) {
@@ -195,7 +225,7 @@ export class Pipeline {
       options.staleJobAfterMs ?? DEFAULT_STALE_JOB_AFTER_MS,
       'options.staleJobAfterMs',
     );
-    this.schema = options.schema ?? DEFAULT_SCHEMA;
+    this.schema = stageSchema(options, DEFAULT_SCHEMA);
     const q = quoteSchema(this.schema, 'options.schema');
     const logger = options.logger ?? noopLogger;
     // Every statement the pipeline sends runs under these limits (see scopeDb).
@@ -218,15 +248,17 @@ export class Pipeline {
         error: String(error),
       }),
     );
+    const calendar = options.calendar ?? new MarketCalendar();
+    const stages = resolveStages(options, { db, schema: this.schema, calendar, clock });
     this.#ctx = {
       db,
       q,
-      loader: new Loader({ db, schema: this.schema, ...options.load }),
+      ...stages,
       extractor: options.extractor,
-      calendar: options.calendar ?? new MarketCalendar(),
+      calendar,
       clock,
       logger,
-      policy,
+      policy: stages.transformer.rejectPolicy,
       extendedHours: options.extendedHours ?? true,
       lease: new JobLease({
         handle: options.db,

@@ -1,4 +1,6 @@
 import type { IntradayInterval } from '../alpha-vantage/types';
+import type { LoadTable } from '../load/load-tables';
+import type { LoadCounts } from '../load/upsert';
 import type { Dataset } from './datasets';
 
 /** The error part of a failed {@link JobResult}; free of the API key. */
@@ -158,6 +160,34 @@ export interface BackfillProgress {
   total: number;
 }
 
+/**
+ * What one committed load wrote: the payload of the `rows:committed` event. A job commits once; a
+ * backfill once per month (with `month`).
+ */
+export interface RowsCommitted extends LoadCounts {
+  /** The job's `etl_job_logs` id. */
+  jobId: number | null;
+  /** The symbol (normalised to upper case). */
+  symbol: string;
+  /** The dataset. */
+  dataset: Dataset;
+  /** The table written. */
+  table: LoadTable;
+  /** Rows rejected by validation or a step (quarantined or skipped, per the policy). */
+  rejected: number;
+  /**
+   * The lowest key of the rows written, in the table's ordered key column — `trade_date`
+   * (`stock_prices`, `market_index_prices`), `period_start` (weekly, monthly), `ts` (intraday, an
+   * ISO instant), `observed_at` (`stock_quotes`) — or `null` when no row was written or the
+   * table has no such column (`stocks`).
+   */
+  from: string | null;
+  /** The highest key of the rows written (see `from`). */
+  to: string | null;
+  /** For a backfill: the month (`YYYY-MM`) this commit loaded. */
+  month?: string;
+}
+
 /** Events of a {@link Pipeline}, by name. */
 export interface PipelineEvents {
   /** A job started (its log row is written). */
@@ -187,6 +217,13 @@ export interface PipelineEvents {
   'job:finish': JobResult;
   /** A job failed. */
   'job:error': JobResult;
+  /**
+   * A job's rows are committed: emitted after the transaction that wrote them (rows, rejects,
+   * watermark) committed — never before, and never for a job whose transaction rolled back. Use it
+   * to invalidate a cache or publish a message. Listeners run synchronously after the commit; one
+   * that throws is logged and changes nothing (the rows stay committed, the job succeeds).
+   */
+  'rows:committed': RowsCommitted;
   /** Rows were rejected by validation. */
   'rows:rejected': {
     /** The job's symbol. */

@@ -50,5 +50,21 @@ export {
   transformPeriod,
   transformWeekly,
 } from './series';
+export type {
+  StepContext,
+  StepKind,
+  StepRows,
+  TransformStep,
+  TransformSteps,
+} from './steps';
+export {
+  type BulkQuotesCall,
+  type IntradayCall,
+  type OverviewCall,
+  type QuoteCall,
+  type TransformCall,
+  Transformer,
+  type TransformerOptions,
+} from './transformer';
 export { type AdjustedValues, type BarValues, validateAdjusted, validateBar } from './validate';
 export { parseEasternTimestamp } from './wall-clock';
