@@ -7,6 +7,7 @@ export type Listener<E extends EventMap, K extends keyof E> = (payload: E[K]) =>
 /**
  * A minimal typed event emitter. A listener that throws is isolated: the error goes to
  * `onListenerError` (default: ignored) and never breaks the emitting job.
+ * @internal
  */
 export class TypedEmitter<E extends EventMap> {
   readonly #listeners = new Map<keyof E, Set<(payload: never) => void>>();

@@ -183,7 +183,7 @@ export function budgetDay(utcMs: number, zone: string): string {
   return zonedDate(zone, utcMs);
 }
 
-/** The instant the budget day `day` ends (the next local midnight in `zone`). */
+/** The instant the budget day `day` ends (the next local midnight in `zone`). @internal */
 export function budgetResetAt(day: string, zone: string): Date {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const next = new Date(Date.UTC(y, m - 1, d + 1));

@@ -31,7 +31,7 @@ import { premiumError } from './premium';
 /** Body keys that carry a notice instead of data. */
 export const NOTICE_KEYS = ['Error Message', 'Information', 'Note', 'detail'] as const;
 
-/** A notice found in a body. */
+/** A notice found in a body. @internal */
 export interface Notice {
   /** The key it was under. */
   key: string;
@@ -54,7 +54,7 @@ export interface NoticeContext {
 /** Which limit a rate-limit notice named; drives the backoff. */
 export type RateLimitKind = 'second' | 'minute' | 'burst';
 
-/** What a notice means. */
+/** What a notice means. @internal */
 export type NoticeClass =
   | {
       /** Slow down: a per-second, burst or per-minute limit. */
@@ -140,7 +140,7 @@ export function statementOf(text: string): string {
   return sentences.join(' ');
 }
 
-/** What a notice means (see the module comment for the order and why). */
+/** What a notice means (see the module comment for the order and why). @internal */
 export function classifyNotice(notice: Notice): NoticeClass {
   const statement = statementOf(notice.text);
   if (KEY_RE.test(statement)) return { kind: 'invalid-key' };

@@ -4,7 +4,7 @@
  * records — so every string leaving the extractor goes through here.
  */
 
-/** What a redacted secret is replaced with. */
+/** What a redacted secret is replaced with. @internal */
 export const REDACTED = '***';
 
 // Any `apikey=` query parameter, whatever key it carries (a second extractor's key, a typo'd one).
@@ -15,6 +15,7 @@ const APIKEY_PARAM_RE = /(apikey=)[^&\s"'#]*/gi;
  * ones (a test key `k`, `demo`) are removed only as whole tokens, or they would rewrite ordinary
  * words ("unknown" → "un***nown") — and a 1–7 character run inside a longer word leaks nothing of
  * a real key, which is 16 characters.
+ * @internal
  */
 export const MIN_SUBSTRING_SECRET_LENGTH = 8;
 
@@ -25,6 +26,7 @@ export const MIN_SUBSTRING_SECRET_LENGTH = 8;
  * @returns the text with each secret, and its URL-encoded form, replaced by `***` wherever it stands
  *   as a token (not part of a longer run of letters and digits); secrets of at least
  *   {@link MIN_SUBSTRING_SECRET_LENGTH} characters are replaced anywhere
+ * @internal
  */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text.replace(APIKEY_PARAM_RE, `$1${REDACTED}`);
@@ -62,6 +64,7 @@ function tokenPattern(secret: string): RegExp {
  * objects and arrays are copied with redacted values. Cycles and depth are bounded.
  * @param value - a string, error, or plain data
  * @param secrets - the values to hide
+ * @internal
  */
 export function redact<T>(value: T, secrets: readonly string[]): T {
   return redactValue(value, secrets, 0, new WeakSet()) as T;

@@ -21,6 +21,7 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * @param field - the argument name reported in the error
  * @returns the symbol
  * @throws ValidationError when it is empty, too long, or contains anything but letters, digits, `.`, `-`, `^`, `=`
+ * @internal
  */
 export function validateSymbol(symbol: unknown, field = 'symbol'): string {
   if (typeof symbol !== 'string' || symbol.length === 0) {
@@ -42,14 +43,15 @@ export function validateSymbol(symbol: unknown, field = 'symbol'): string {
 }
 
 /**
- * The symbol as stored: validated as given (ASCII only, see {@link validateSymbol}, surrounding
+ * The symbol as stored: validated as given (ASCII only, surrounding
  * ASCII blanks aside), then trimmed and upper-cased. The raw input is checked *before* any
  * normalisation: Unicode case mapping turns `'ı'` into `I` and `'ß'` into `SS`, so validating the
  * upper-cased text would fetch and store a symbol nobody asked for. Alpha Vantage answers `ibm`
  * and `IBM` alike, and one symbol must map to one set of rows, so the pipeline and the streaming
  * service key everything by this form.
- * @throws ValidationError for a non-ASCII (or control) character anywhere in the input, or as
- * {@link validateSymbol}
+ * @throws ValidationError for a non-ASCII (or control) character anywhere in the input, an
+ * empty symbol, one longer than {@link MAX_SYMBOL_LENGTH}, or any character but letters, digits,
+ * `.`, `-`, `^` and `=`
  */
 export function normalizeSymbol(symbol: unknown, field = 'symbol'): string {
   if (typeof symbol !== 'string') {
@@ -78,6 +80,7 @@ export const FIRST_INTRADAY_MONTH = '2000-01';
  * @param month - e.g. `2024-03`
  * @param field - the argument name reported in the error
  * @throws ValidationError when it is not `YYYY-MM`, not a real month, or before 2000-01
+ * @internal
  */
 export function validateMonth(month: unknown, field = 'month'): string {
   const m = typeof month === 'string' ? MONTH_RE.exec(month) : null;
@@ -102,6 +105,7 @@ export function validateMonth(month: unknown, field = 'month'): string {
  * @param date - e.g. `2013-08-03`
  * @param field - the argument name reported in the error
  * @throws ValidationError when it is not a real date in that format
+ * @internal
  */
 export function validateDate(date: unknown, field = 'date'): string {
   const m = typeof date === 'string' ? DATE_RE.exec(date) : null;
@@ -120,6 +124,7 @@ export const MAX_KEYWORDS_LENGTH = 100;
  * Checks SYMBOL_SEARCH keywords: free text, but bounded and without control characters.
  * @param keywords - e.g. `tesco`
  * @throws ValidationError when empty, too long or containing control characters
+ * @internal
  */
 export function validateKeywords(keywords: unknown): string {
   if (typeof keywords !== 'string' || keywords.trim().length === 0) {

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { throwIfAborted } from '../errors/aborted-error';
 import { DatabaseError } from '../errors/database-error';
 
-/** Name of the lock file inside the data folder. */
+/** Name of the lock file inside the data folder. @internal */
 export const DATA_DIR_LOCK_FILE = 'stock-etl.lock';
 
 /** Who holds a data folder. */

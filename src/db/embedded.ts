@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { DatabaseError } from '../errors/database-error';
 import { ValidationError } from '../errors/validation-error';
 import { DATA_DIR_LOCK_FILE, type DataDirLockWait, lockDataDir } from './data-dir-lock';
+import type { EmbeddedDb } from './embedded-db';
 
 /** Options of {@link createEmbeddedDb}. */
 export interface EmbeddedDbOptions {
@@ -44,7 +45,8 @@ const HARMLESS_FILES = new Set([DATA_DIR_LOCK_FILE, '.DS_Store', 'Thumbs.db', 'd
  * that needs no server. PGlite is loaded lazily, so users of a real server never load the WASM.
  *
  * Starting an in-memory instance runs `initdb` (a few seconds); reopening a persisted `dataDir`
- * is faster. Call `db.close()` when done: it also releases the data folder's lock.
+ * is faster. Call `db.close()` when done: it also releases the data folder's lock. The result is a
+ * PGlite instance, typed as {@link EmbeddedDb}: what stock-etl promises, without PGlite's own types.
  *
  * @throws {@link ValidationError} for a `dataDir` that is a file, or a non-empty folder that is
  *   not a PostgreSQL data folder
@@ -56,7 +58,7 @@ const HARMLESS_FILES = new Set([DATA_DIR_LOCK_FILE, '.DS_Store', 'Thumbs.db', 'd
  * await installSchema(db);
  * ```
  */
-export async function createEmbeddedDb(options: EmbeddedDbOptions = {}): Promise<PGlite> {
+export async function createEmbeddedDb(options: EmbeddedDbOptions = {}): Promise<EmbeddedDb> {
   const { dataDir, lockWaitMs = 0, onLockWait, signal } = options;
   if (dataDir !== undefined && (typeof dataDir !== 'string' || dataDir.trim() === '')) {
     throw new ValidationError('dataDir must be a non-empty path', { field: 'options.dataDir' });

@@ -20,6 +20,7 @@ const RESERVED_SCHEMA = /^(pg_|information_schema$)/i;
  * {@link ValidationError}, so a hostile name can never reach the SQL text; so are the names
  * PostgreSQL reserves for its own schemas (`pg_catalog`, `pg_temp…`, `pg_toast…`, anything
  * starting with `pg_`, and `information_schema`).
+ * @internal
  */
 export function quoteSchema(schema: string | undefined, field = 'schema'): string {
   const name = schema ?? DEFAULT_SCHEMA;

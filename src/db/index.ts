@@ -5,6 +5,7 @@ export {
   type DataDirLockWait,
 } from './data-dir-lock';
 export { createEmbeddedDb, type EmbeddedDbOptions } from './embedded';
+export type { EmbeddedDb, EmbeddedQueryResult, EmbeddedTransaction } from './embedded-db';
 export { DEFAULT_SCHEMA, quoteSchema } from './identifier';
 export {
   getInstallSql,

@@ -74,6 +74,7 @@ export function isStockEtlError(error: unknown): error is StockEtlError {
  * The code to report for anything thrown: a stock-etl `code`; `DATABASE` for a database driver
  * error that reached here unwrapped (a SQLSTATE `code`, as pg and PGlite set, or pg's "Connection
  * terminated" family), like the `DatabaseError` the adapters throw; else `INTERNAL`.
+ * @internal
  */
 export function errorCodeOf(error: unknown): string {
   if (isStockEtlError(error)) return error.code;

@@ -21,7 +21,6 @@ export {
 } from './progress';
 export type { ColumnSpec, ColumnType, TableSpec } from './table-spec';
 export {
-  addCounts,
   type LoadCounts,
   type LoadMethod,
   NO_COUNTS,

@@ -16,7 +16,7 @@ export interface LoadCounts {
 /** How rows reach the table. */
 export type LoadMethod = 'auto' | 'unnest' | 'copy';
 
-/** Tuning of {@link upsertRows}. */
+/** How rows are written: the statement kind and batch sizes (see {@link LoaderOptions}). */
 export interface UpsertOptions {
   /**
    * `unnest`: `INSERT … SELECT FROM unnest($1::text[], …)` in batches; `copy`: `COPY` into a
@@ -34,15 +34,6 @@ export interface UpsertOptions {
    * @default 5000
    */
   copyThreshold?: number;
-}
-
-/** Sums load counts. */
-export function addCounts(a: LoadCounts, b: LoadCounts): LoadCounts {
-  return {
-    inserted: a.inserted + b.inserted,
-    updated: a.updated + b.updated,
-    unchanged: a.unchanged + b.unchanged,
-  };
 }
 
 /** Zero counts. */
@@ -329,6 +320,7 @@ async function mergeStaged(
  * INSERT of the new ones. Small loads use `INSERT … SELECT FROM unnest(…) ON CONFLICT`.
  *
  * Runs in one transaction (a savepoint when `db` already is one): all rows or none.
+ * @internal
  */
 export async function upsertRows<R>(
   db: Db,

@@ -34,7 +34,7 @@ export const DATASETS: readonly Dataset[] = [
 
 const KNOWN = new Set<string>(DATASETS);
 
-/** Throws {@link ValidationError} unless `dataset` is a {@link Dataset}. */
+/** Throws {@link ValidationError} unless `dataset` is a {@link Dataset}. @internal */
 export function assertDataset(dataset: unknown): asserts dataset is Dataset {
   if (typeof dataset !== 'string' || !KNOWN.has(dataset)) {
     throw new ValidationError(
@@ -49,7 +49,7 @@ export function intradayInterval(dataset: Dataset): IntradayInterval | undefined
   return dataset.startsWith('intraday:') ? (dataset.slice(9) as IntradayInterval) : undefined;
 }
 
-/** The dataset name of an intraday interval (`'5min'` → `'intraday:5min'`). */
+/** The dataset name of an intraday interval (`'5min'` → `'intraday:5min'`). @internal */
 export function intradayDataset(interval: IntradayInterval): Dataset {
   if (!INTRADAY_INTERVALS.includes(interval)) {
     throw new ValidationError(

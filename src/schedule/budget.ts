@@ -3,7 +3,7 @@ import { zonedDate } from '../time/zone';
 import { type JobTiming, runsBetween } from './timing';
 import type { ScheduleBudgetCheck } from './types';
 
-/** Days looked ahead for the busiest day: two weeks hold two weekends and most holiday weeks. */
+/** Days looked ahead for the busiest day: two weeks hold two weekends and most holiday weeks. @internal */
 export const BUDGET_LOOKAHEAD_DAYS = 14;
 
 /** Runs counted per job: a per-second job is over any budget long before this. */

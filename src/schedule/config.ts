@@ -46,7 +46,7 @@ function check<S extends v.GenericSchema>(
   });
 }
 
-/** A schedule config file's content, after {@link parseScheduleConfig}. */
+/** A schedule config file's content, as `stock-etl schedule --config` reads it. */
 export interface ScheduleConfig {
   /** Symbols of the dataset jobs (the command line's symbols win). */
   symbols?: string[];
@@ -65,6 +65,7 @@ export interface ScheduleConfig {
  *             "quotes": { "cron": "*\/5 9-16 * * 1-5", "when": "market-open", "datasets": ["quote"] } } }
  * ```
  * @throws {@link ValidationError} naming the bad field (`jobs.daily.cron`, …)
+ * @internal
  */
 export function parseScheduleConfig(
   value: unknown,
@@ -99,6 +100,7 @@ export function parseScheduleConfig(
  * Checks jobs as `createSchedule` would — names, cron expressions, market conditions, datasets,
  * symbols — without a pipeline or database, so a command line can fail before opening anything.
  * @throws {@link ValidationError} naming the job
+ * @internal
  */
 export function validateScheduleJobs(
   jobs: readonly ScheduleJob[],

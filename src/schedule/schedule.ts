@@ -20,7 +20,7 @@ import type {
   ScheduleRunResult,
 } from './types';
 
-/** Longest single wait of the loop: it re-reads the clock at least this often (suspend, clock jumps). */
+/** Longest single wait of the loop: it re-reads the clock at least this often (suspend, clock jumps). @internal */
 export const SCHEDULE_TICK_MS = 60_000;
 
 /**

@@ -35,7 +35,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Offset of `zone` from UTC at the instant `utcMs`, in minutes (New York in winter: -300). */
+/** Offset of `zone` from UTC at the instant `utcMs`, in minutes (New York in winter: -300). @internal */
 export function zoneOffsetMinutes(zone: string, utcMs: number): number {
   const parts = formatterFor(zone).formatToParts(new Date(utcMs));
   let y = 0;
@@ -102,6 +102,7 @@ function dayOffsets(zone: string, y: number, mo: number, d: number): DayOffsets 
  * On a DST day, a time that does not exist (the spring-forward gap) moves forward by the gap, and
  * a time that occurs twice (the fall-back hour) resolves to its first occurrence — the same as
  * Temporal's `'compatible'` disambiguation.
+ * @internal
  */
 export function wallClockToUtcMs(
   zone: string,
@@ -127,27 +128,6 @@ export function wallClockToUtcMs(
   return a;
 }
 
-const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-
-/**
- * Parses `YYYY-MM-DD[ HH:MM[:SS]]` as a wall clock in `zone` and returns the UTC instant.
- * Throws {@link ValidationError} for text that is not such a date-time or names no real date.
- */
-export function parseWallClock(zone: string, text: string): Date {
-  const m = DATE_TIME_RE.exec(text);
-  if (!m) throw new ValidationError(`Not a date-time: "${text}"`, { field: 'timestamp' });
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const h = m[4] === undefined ? 0 : Number(m[4]);
-  const mi = m[5] === undefined ? 0 : Number(m[5]);
-  const s = m[6] === undefined ? 0 : Number(m[6]);
-  if (!isValidDate(y, mo, d) || h > 23 || mi > 59 || s > 59) {
-    throw new ValidationError(`Not a real date-time: "${text}"`, { field: 'timestamp' });
-  }
-  return new Date(wallClockToUtcMs(zone, y, mo, d, h, mi, s));
-}
-
 /** True when `year-month-day` names a real calendar date (proleptic Gregorian). */
 export function isValidDate(year: number, month: number, day: number): boolean {
   if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
@@ -155,7 +135,7 @@ export function isValidDate(year: number, month: number, day: number): boolean {
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** The wall-clock parts of instant `utcMs` in `zone`. */
+/** The wall-clock parts of instant `utcMs` in `zone`. @internal */
 export function utcMsToWallClock(
   zone: string,
   utcMs: number,

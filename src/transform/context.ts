@@ -18,9 +18,9 @@ export type RejectPolicy = 'quarantine' | 'skip' | 'throw';
 /** Every reject policy, for option validation. */
 export const REJECT_POLICIES: readonly RejectPolicy[] = ['quarantine', 'skip', 'throw'];
 
-/** Longest reject reason kept; longer ones are cut and marked (a bad value can be 50 MB). */
+/** Longest reject reason kept; longer ones are cut and marked (a bad value can be 50 MB). @internal */
 export const MAX_REASON_CHARS = 1000;
-/** Longest source key kept on a reject (a real one is a date or date-time). */
+/** Longest source key kept on a reject (a real one is a date or date-time). @internal */
 export const MAX_SOURCE_KEY_CHARS = 100;
 
 /** Context every transform takes: who the rows are for and what to do with bad ones. */

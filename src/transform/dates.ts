@@ -92,6 +92,7 @@ function requireDate(date: string, field: string): DateParts {
  * `period_start` of a weekly bar. A Sunday belongs to the week that began six days earlier.
  *
  * @throws {@link ValidationError} when `date` is not a real `YYYY-MM-DD` date.
+ * @internal
  */
 export function weekStart(date: string): string {
   const { year, month, day } = requireDate(date, 'date');
@@ -106,6 +107,7 @@ export function weekStart(date: string): string {
  * `period_start` of a monthly bar.
  *
  * @throws {@link ValidationError} when `date` is not a real `YYYY-MM-DD` date.
+ * @internal
  */
 export function monthStart(date: string): string {
   requireDate(date, 'date');

@@ -16,6 +16,7 @@ const DOT = 46; // '.'
  * (`"313.0800"`, `"-0.5"`, `"7"`). Rejects `""`, `"NaN"`, `"Infinity"`, exponents (`"1e5"`), a
  * leading `+`, a bare `.`/`"5."`/`".5"` and surrounding spaces: none of those come from Alpha Vantage
  * when it is healthy, so they signal a broken body rather than a format to support.
+ * @internal
  */
 export function isPlainDecimal(text: string): boolean {
   // A char-code loop instead of a regex: this runs five times per bar on million-bar backfills.
@@ -132,6 +133,7 @@ export function isNegativeDecimal(text: string): boolean {
  * Fast path: `Number()` parsing is correctly rounded and therefore monotonic, so when the two
  * doubles differ their order is the exact order. Only when they are equal as doubles (equal values,
  * or distinct decimals beyond double precision) is the text compared digit by digit.
+ * @internal
  */
 export function compareDecimals(a: string, b: string): number {
   const x = Number(a);

@@ -112,7 +112,7 @@ function rejectAll(
  * Rejected per bar: a key that is not a real date-time, outside `month`, before 1990, after
  * `ctx.now` plus the skew and one bar length (a bar labelled by its end may be that far ahead),
  * outside the session (see {@link IntradayContext}; with `ctx.calendar`, also on holidays of US
- * listings), bad values ({@link validateBar}), or a second bar for the same instant with other
+ * listings), bad values (the same checks as every OHLCV bar), or a second bar for the same instant with other
  * values (the first, i.e. newest-sent, wins; the same bar sent twice is kept once, silently).
  * Rejected for the whole response: a `Meta Data` interval other than the requested one, or a time
  * zone the runtime does not know.

@@ -22,7 +22,7 @@ import { validateAdjusted, validateBar } from './validate';
  * glitch, and the newest-first order makes the first one the freshest).
  */
 
-/** Period length of a weekly/monthly series. */
+/** Period length of a weekly/monthly series. @internal */
 export type Period = 'week' | 'month';
 
 function isAdjusted(bar: PriceBar | AdjustedPriceBar): bar is AdjustedPriceBar {
@@ -173,6 +173,7 @@ export function transformDaily(
  * (newest) wins, the other is rejected as a duplicate.
  *
  * @throws {@link RejectedRowsError} with policy `'throw'` when any bar is rejected.
+ * @internal
  */
 export function transformPeriod(
   series: TimeSeries<PriceBar | AdjustedPriceBar>,
@@ -208,8 +209,8 @@ export function transformPeriod(
 }
 
 /**
- * Weekly bars (TIME_SERIES_WEEKLY[_ADJUSTED]) → `stock_prices_weekly` rows; see
- * {@link transformPeriod}.
+ * Weekly bars (TIME_SERIES_WEEKLY[_ADJUSTED]) → `stock_prices_weekly` rows; keyed by
+ * `period_start`, the Monday of the week (see {@link transformDaily} for the rest).
  *
  * @throws {@link RejectedRowsError} with policy `'throw'` when any bar is rejected.
  */
@@ -221,8 +222,8 @@ export function transformWeekly(
 }
 
 /**
- * Monthly bars (TIME_SERIES_MONTHLY[_ADJUSTED]) → `stock_prices_monthly` rows; see
- * {@link transformPeriod}.
+ * Monthly bars (TIME_SERIES_MONTHLY[_ADJUSTED]) → `stock_prices_monthly` rows; keyed by
+ * `period_start`, the 1st of the month (see {@link transformDaily} for the rest).
  *
  * @throws {@link RejectedRowsError} with policy `'throw'` when any bar is rejected.
  */

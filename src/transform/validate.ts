@@ -14,7 +14,7 @@ import {
  * quarantine table, so it names the field and quotes the value) or `null` when the row is fine.
  */
 
-/** The values {@link validateBar} checks: any OHLCV bar (price, adjusted or index). */
+/** The values `validateBar` checks: any OHLCV bar (price, adjusted or index). @internal */
 export interface BarValues {
   /** Open price. */
   open: string;
@@ -110,6 +110,7 @@ function greater(a: string, x: number, b: string, y: number): boolean {
  * `null`) within `bigint`, and `low ≤ open, close ≤ high`. Returns the first problem found as a
  * human-readable reason, or `null` when the bar is valid. Does not look at the bar's time — that
  * depends on the series (see the transforms).
+ * @internal
  */
 export function validateBar(bar: BarValues): string | null {
   const { open, high, low, close, volume } = bar;
@@ -133,7 +134,7 @@ export function validateBar(bar: BarValues): string | null {
   return ohlcProblemOf(open, o, high, h, low, l, close, c);
 }
 
-/** The extra values of an adjusted bar. */
+/** The extra values of an adjusted bar. @internal */
 export interface AdjustedValues {
   /** Adjusted close. */
   adjustedClose: string;
@@ -147,6 +148,7 @@ export interface AdjustedValues {
  * Validates the adjusted fields: adjusted close and dividend non-negative plain decimals, split
  * coefficient (when present) a plain decimal above zero — a zero factor would wipe out every
  * adjusted price computed from it. Returns the first problem, or `null`.
+ * @internal
  */
 export function validateAdjusted(bar: AdjustedValues): string | null {
   const problem =

@@ -184,6 +184,7 @@ export class WallClockParser {
  * @param text - the wall-clock key as Alpha Vantage sends it
  * @param zone - IANA zone of the wall clock
  * @throws {@link ValidationError} when `text` is not such a timestamp or `zone` is unknown
+ * @internal
  */
 export function parseEasternTimestamp(text: string, zone: string = NEW_YORK): Date {
   const parsed =

@@ -4,11 +4,11 @@
  * so test files run in parallel and leave nothing behind.
  */
 import { randomBytes } from 'node:crypto';
-import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
 import { toDb } from '../../src/db/adapters';
 import { createEmbeddedDb } from '../../src/db/embedded';
+import type { EmbeddedDb } from '../../src/db/embedded-db';
 import { installSchema } from '../../src/db/install';
 import type { Db } from '../../src/db/types';
 
@@ -17,7 +17,7 @@ export interface DbContext {
   /** `pglite` or `pg`. */
   target: 'pglite' | 'pg';
   /** The raw handle (PGlite instance or pg.Pool), as a user would pass it. */
-  handle: PGlite | pg.Pool;
+  handle: EmbeddedDb | pg.Pool;
   /** The wrapped Db. */
   db: Db;
   /** A schema unique to this test (installed unless `install: false`). */
@@ -31,13 +31,13 @@ export const targets: ('pglite' | 'pg')[] = process.env.DATABASE_URL
   ? ['pglite', 'pg']
   : ['pglite'];
 
-let pglite: Promise<PGlite> | undefined;
+let pglite: Promise<EmbeddedDb> | undefined;
 let pgliteUsers = 0;
 let pool: pg.Pool | undefined;
 let poolUsers = 0;
 
 /** Opens (or reuses) this file's shared handle for `target`. */
-export async function acquire(target: 'pglite' | 'pg'): Promise<PGlite | pg.Pool> {
+export async function acquire(target: 'pglite' | 'pg'): Promise<EmbeddedDb | pg.Pool> {
   if (target === 'pglite') {
     pgliteUsers++;
     pglite ??= createEmbeddedDb();

@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedDb } from '../../src/db/embedded';
+import type { EmbeddedDb } from '../../src/db/embedded-db';
 import { type FakeAlphaVantage, startFakeAlphaVantage } from '../../src/testing';
 import { jsonLines } from '../helpers/cli';
 
@@ -59,7 +59,7 @@ function cli(args: string[], onStderr?: (text: string) => void): Promise<Run> {
   });
 }
 
-async function withDb<T>(fn: (db: PGlite) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: EmbeddedDb) => Promise<T>): Promise<T> {
   const db = await createEmbeddedDb({ dataDir });
   try {
     return await fn(db);
