@@ -18,17 +18,6 @@ export interface CliEnv {
   budgetSchema: string;
 }
 
-/** The variables the CLI reads, in the order the help lists them. */
-export const ENV_VARS = [
-  'DATABASE_URL',
-  'ALPHA_VANTAGE_API_KEY',
-  'ALPHA_VANTAGE_BASE_URL',
-  'ALPHA_VANTAGE_PLAN',
-  'STOCK_ETL_SCHEMA',
-  'STOCK_ETL_BUDGET_SCHEMA',
-  'STOCK_ETL_DATA_DIR',
-] as const;
-
 /**
  * The environment with `.env` of `cwd` underneath it, like the original system: a variable set in
  * the real environment wins over the file (even when set to an empty string). A missing file is
