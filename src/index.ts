@@ -66,3 +66,23 @@ export {
   type TransformStep,
   type TransformSteps,
 } from './transform';
+
+// Issue 15: streaming strategies, `mode: 'auto'` bulk quotes, async iteration.
+// (Kept apart from the sorted list above until the lead folds it in.)
+
+export type { QuoteIteratorOptions } from './streaming/quote-feed';
+export {
+  type AdaptiveStrategyOptions,
+  adaptiveStrategy,
+  budgetGap,
+  budgetStrategy,
+  fixedStrategy,
+  STRATEGY_REPLAN_MS,
+  type StrategyContext,
+  type StrategyPlan,
+  type StreamingBudget,
+  type StreamStrategy,
+  type StreamStrategyName,
+  type SymbolHistory,
+} from './streaming/strategy';
+export type { ModeSwitchEvent } from './streaming/types';
