@@ -5,21 +5,14 @@ import { type Listener, TypedEmitter } from '../events';
 import { Loader } from '../load/loader';
 import { latestStoredQuotes, quoteSignature } from '../load/quotes';
 import { ChangeTracker } from './change-tracker';
-import { type CycleHost, type CycleOutcome, runCycle } from './cycle';
+import type { CycleHost } from './cycle';
 import { estimateDailyRequests } from './estimate';
+import { type LoopHost, runLoop } from './loop';
 import { type ResolvedStreamingOptions, resolveStreamingOptions } from './options';
 import { Pacer } from './pacer';
 import { Planner } from './planner';
 import { QuoteFeed, type QuoteIteratorOptions } from './quote-feed';
-import { MAX_SLEEP_SLICE_MS } from './schedule';
-import { STRATEGY_REPLAN_MS } from './strategy';
-import type {
-  StopReason,
-  StreamingEvents,
-  StreamingOptions,
-  StreamingStats,
-  StreamQuote,
-} from './types';
+import type { StreamingEvents, StreamingOptions, StreamingStats, StreamQuote } from './types';
 
 /**
  * Polls quotes for a set of symbols in near real time and stores them in `stock_quotes`.
@@ -53,7 +46,7 @@ export class StreamingService {
   readonly schema: string;
   readonly #opts: ResolvedStreamingOptions;
   readonly #events: TypedEmitter<StreamingEvents>;
-  readonly #host: CycleHost;
+  readonly #loopHost: LoopHost;
   readonly #tracker = new ChangeTracker();
   #symbols: string[];
   readonly #dropped: string[] = [];
@@ -63,7 +56,6 @@ export class StreamingService {
   #starting: Promise<void> | undefined;
   #running = false;
   readonly #pacer: Pacer;
-  #resumeWith: string | undefined;
   readonly #planner: Planner;
   readonly #feed = new QuoteFeed();
   #mode: 'quote' | 'bulk';
@@ -87,7 +79,7 @@ export class StreamingService {
     this.#mode = this.#opts.mode === 'quote' ? 'quote' : 'bulk';
     this.#planner = new Planner(this.#opts, () => this.#mode);
     const loader = new Loader({ db: this.#opts.db, schema: this.schema });
-    this.#host = {
+    const host: CycleHost = {
       opts: this.#opts,
       loader,
       tracker: this.#tracker,
@@ -100,6 +92,13 @@ export class StreamingService {
       polled: (symbols, at) => this.#planner.polled(symbols, at),
       deliver: (quote) => this.#deliver(quote),
       drained: (signal) => this.#feed.drained(signal),
+    };
+    this.#loopHost = {
+      cycle: host,
+      pacer: this.#pacer,
+      planner: this.#planner,
+      stats: this.#stats,
+      resumeWith: undefined,
     };
   }
 
@@ -203,6 +202,7 @@ export class StreamingService {
       this.#controller = controller;
       this.#running = true;
       this.#pacer.reset();
+      this.#planner.newWindow();
       this.#loop = this.#run(controller.signal);
     })();
     try {
@@ -231,88 +231,11 @@ export class StreamingService {
   }
 
   async #run(signal: AbortSignal): Promise<void> {
-    const { clock, logger } = this.#opts;
-    let reason: StopReason = 'requested';
-    let stopError: Error | undefined;
-    try {
-      this.#planner.newWindow();
-      while (!signal.aborted) {
-        const gate = this.#pacer.gate(clock.now());
-        if (gate.action === 'sleep') {
-          this.#planner.newWindow();
-          // One slice at a time, then the calendar is consulted again (see MAX_SLEEP_SLICE_MS).
-          const wake = Math.min(gate.until, clock.now() + MAX_SLEEP_SLICE_MS);
-          if (!(await this.#pacer.sleepUntil(wake, gate.until, signal))) break;
-          continue;
-        }
-        const closing = this.#pacer.closing;
-        const plan = await this.#planner.plan(this.#symbols, closing);
-        if (plan.symbols.length === 0 && closing) continue;
-        if (!closing && (plan.delayMs > 0 || plan.symbols.length === 0)) {
-          // Waits in slices, asking the strategy again after each (someone else may spend).
-          const delay = plan.delayMs > 0 ? plan.delayMs : this.#opts.intervalMs;
-          const until = clock.now() + delay;
-          const wake = Math.min(until, clock.now() + STRATEGY_REPLAN_MS);
-          if (!(await this.#pacer.sleepUntil(wake, until, signal))) break;
-          continue;
-        }
-        const cycleStart = clock.now();
-        this.#planner.cycleStarted(cycleStart);
-        const outcome = await this.#cycle(signal, plan.symbols);
-        if (outcome.aborted) break;
-        if (outcome.fatal) {
-          reason = 'fatal';
-          stopError = outcome.fatal;
-          break;
-        }
-        if (this.#symbols.length === 0) {
-          reason = 'no-symbols';
-          stopError = new ValidationError('Every symbol was dropped as unknown; stopping', {
-            field: 'options.symbols',
-          });
-          this.#reportError(stopError, undefined, true);
-          break;
-        }
-        const pauseUntil = this.#pacer.pauseAfter(outcome);
-        if (pauseUntil === null) continue;
-        if (!(await this.#pacer.sleepUntil(pauseUntil, pauseUntil, signal))) break;
-      }
-    } catch (error) {
-      // Only a bug or a broken calendar/clock gets here; stopping beats a tight failure loop.
-      reason = 'fatal';
-      stopError = error instanceof Error ? error : new Error(String(error));
-      this.#reportError(stopError, undefined, true);
-    } finally {
-      this.#running = false;
-      logger.info('streaming stopped', { reason });
-      this.#events.emit('stop', stopError ? { reason, error: stopError } : { reason });
-      this.#feed.end();
-    }
-  }
-
-  async #cycle(signal: AbortSignal, symbols: readonly string[]): Promise<CycleOutcome> {
-    const { clock } = this.#opts;
-    const cycle = ++this.#stats.cycles;
-    const started = clock.now();
-    this.#events.emit('poll:start', { cycle, symbols: [...symbols], at: new Date(started) });
-    const outcome = await runCycle(this.#host, signal, symbols, this.#resumeWith);
-    this.#resumeWith = outcome.resumeWith;
-    const s = this.#stats;
-    s.quotes += outcome.quotes;
-    s.stored += outcome.stored;
-    s.unchanged += outcome.unchanged;
-    s.requests += outcome.requests;
-    this.#events.emit('poll:finish', {
-      cycle,
-      quotes: outcome.quotes,
-      stored: outcome.stored,
-      unchanged: outcome.unchanged,
-      errors: outcome.errors,
-      requests: outcome.requests,
-      durationMs: Math.max(0, clock.now() - started),
-      aborted: outcome.aborted,
-    });
-    return outcome;
+    const stop = await runLoop(this.#loopHost, signal);
+    this.#running = false;
+    this.#opts.logger.info('streaming stopped', { reason: stop.reason });
+    this.#events.emit('stop', stop);
+    this.#feed.end();
   }
 
   #reportError(error: unknown, symbol: string | undefined, fatal: boolean): void {
