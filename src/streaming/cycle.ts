@@ -98,14 +98,17 @@ export async function runCycle(
   const current = symbols.filter((s) => live.has(s));
   const start = startWith === undefined ? 0 : Math.max(0, current.indexOf(startWith));
   const order = rotate(current, start);
+  const one = (s: string) => ({ unit: [s], bulk: false });
   const units =
-    host.mode() === 'bulk' ? chunk(order, BULK_CHUNK_SIZE) : order.map((s) => [s] as string[]);
+    host.mode() === 'bulk'
+      ? chunk(order, BULK_CHUNK_SIZE).map((unit) => ({ unit, bulk: true }))
+      : order.map(one);
 
   while (units.length > 0) {
-    const unit = units.shift() as string[];
+    const { unit, bulk: asBulk } = units.shift() as { unit: string[]; bulk: boolean };
     await host.drained(signal);
     if (signal.aborted) break;
-    const bulk = host.mode() === 'bulk';
+    const bulk = asBulk && host.mode() === 'bulk';
     let result: TransformResult<QuoteRow>;
     try {
       host.polled(unit, opts.clock.now());
@@ -129,11 +132,16 @@ export async function runCycle(
       if (bulk && opts.mode === 'auto' && isPremiumEndpointError(error)) {
         // Not entitled to bulk quotes: ask the same symbols one by one, in this very cycle.
         host.bulkRefused(error);
-        units.unshift(...unit.map((s) => [s]));
+        units.unshift(...unit.map(one));
         continue;
       }
       if (classify(host, out, error, unit, report) === 'halt') break;
       continue;
+    }
+    if (bulk && opts.mode === 'auto') {
+      // A symbol the bulk answer left out is asked once with GLOBAL_QUOTE, which drops it if unknown.
+      const answered = new Set([...result.rows, ...result.rejects].map((r) => r.symbol));
+      units.unshift(...unit.filter((s) => !answered.has(s)).map(one));
     }
     for (const warning of result.warnings ?? []) {
       opts.logger.warn('streaming quote warning', { symbols: unit.join(','), warning });
