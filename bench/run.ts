@@ -7,7 +7,7 @@
  * Always exits 0 when the measurements ran: missed targets are flagged, not fatal, so a noisy CI
  * machine never fails a build on timing. A crash (e.g. no database) exits 1.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newPool, serverVersion } from './lib/db';
@@ -19,6 +19,7 @@ import { benchLoad, type LoadSizes } from './sections/load';
 import { benchMemory, type MemorySizes } from './sections/memory';
 import { benchPglite, type PgliteSizes } from './sections/pglite';
 import { benchPipeline, type PipelineSizes } from './sections/pipeline';
+import { benchStream, type StreamSizes } from './sections/stream';
 
 interface Plan {
   load: LoadSizes;
@@ -26,6 +27,7 @@ interface Plan {
   limiter: LimiterSizes;
   memory: MemorySizes;
   pglite: PgliteSizes;
+  stream: StreamSizes;
 }
 
 const FULL: Plan = {
@@ -41,6 +43,7 @@ const FULL: Plan = {
   limiter: { perSecond: 20, seconds: 10, callers: 4, runs: 3, leewayMs: 0 },
   memory: { months: 24, runs: 3 },
   pglite: { symbols: 10, bars: 10_000, runs: 3 },
+  stream: { symbols: 10, perDay: 1000, runs: 3 },
 };
 
 const QUICK: Plan = {
@@ -49,9 +52,10 @@ const QUICK: Plan = {
   limiter: { perSecond: 20, seconds: 2, callers: 4, runs: 3, leewayMs: 0 },
   memory: { months: 2, runs: 1 },
   pglite: { symbols: 2, bars: 1_000, runs: 3 },
+  stream: { symbols: 5, perDay: 300, runs: 1 },
 };
 
-const SECTIONS = ['load', 'pipeline', 'limiter', 'memory', 'pglite'] as const;
+const SECTIONS = ['load', 'pipeline', 'limiter', 'memory', 'pglite', 'stream'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]) {
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
     await section('limiter', () => benchLimiter(plan.limiter, log));
     await section('memory', () => benchMemory(pool, plan.memory, log));
     await section('pglite', () => benchPglite(plan.pglite, log));
+    await section('stream', () => benchStream(plan.stream, log));
   } finally {
     await pool.end();
   }
@@ -124,15 +129,21 @@ async function main(): Promise<void> {
       'loader_insert_rows_s ÷ naive_insert_rows_s',
     );
   }
-  const targets = evaluateTargets(figures);
+  // A partial run (--only) replaces its own figures and keeps the other sections' (merge by key).
+  const previous = readPrevious(args.out, args.quick ? 'quick' : 'full');
+  const merged = { ...previous.figures, ...figures };
+  const targets = evaluateTargets(merged);
   const totalSeconds = (performance.now() - started) / 1000;
+  const sizes = Object.fromEntries(
+    Object.entries(plan).filter(([name]) => args.only.has(name as Section)),
+  );
   const results = {
     machine: describeMachine(postgres),
     generatedAt: new Date().toISOString(),
     mode: args.quick ? 'quick' : 'full',
     totalSeconds: Math.round(totalSeconds * 10) / 10,
-    sizes: plan,
-    figures,
+    sizes: { ...previous.sizes, ...sizes },
+    figures: merged,
     targets,
   };
   mkdirSync(dirname(args.out), { recursive: true });
@@ -147,6 +158,25 @@ async function main(): Promise<void> {
       : `TARGETS MISSED: ${missed.map(([name]) => name).join(', ')} (see bench/README.md)`,
   );
   log(`Wrote ${args.out} in ${totalSeconds.toFixed(1)} s.`);
+}
+
+/** The figures and sizes already in `out` from a run of the same mode, to merge into. */
+function readPrevious(
+  out: string,
+  mode: string,
+): { figures: Record<string, Figure>; sizes: Record<string, unknown> } {
+  if (!existsSync(out)) return { figures: {}, sizes: {} };
+  try {
+    const old = JSON.parse(readFileSync(out, 'utf8')) as {
+      mode?: string;
+      figures?: Record<string, Figure>;
+      sizes?: Record<string, unknown>;
+    };
+    if (old.mode !== mode) return { figures: {}, sizes: {} };
+    return { figures: old.figures ?? {}, sizes: old.sizes ?? {} };
+  } catch {
+    return { figures: {}, sizes: {} };
+  }
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The composable-stages examples (issue 11). main-job and scheduled-jobs have their own test.
-const EXAMPLES = ['stage-alone', 'own-step', 'own-source', 'own-sink', 'composed-pipeline'];
+const EXAMPLES = [
+  'stage-alone',
+  'own-step',
+  'own-source',
+  'own-sink',
+  'composed-pipeline',
+  'custom-strategy', // issue 15
+];
 const CONCURRENCY = 2; // the CI machine has 2 cores; each example starts its own PGlite
 const TIMEOUT_MS = 180_000;
 

@@ -243,11 +243,27 @@ export { type RecordingFetchOptions, recordingFetch } from './sources/recording-
 
 // Streaming: near-real-time quotes.
 export { MIN_INTERVAL_MS } from './streaming/options';
+export type { QuoteIteratorOptions } from './streaming/quote-feed';
+export {
+  type AdaptiveStrategyOptions,
+  adaptiveStrategy,
+  budgetGap,
+  budgetStrategy,
+  fixedStrategy,
+  STRATEGY_REPLAN_MS,
+  type StrategyContext,
+  type StrategyPlan,
+  type StreamingBudget,
+  type StreamStrategy,
+  type StreamStrategyName,
+  type SymbolHistory,
+} from './streaming/strategy';
 export { StreamingService } from './streaming/streaming-service';
 export {
   MAX_STREAM_SYMBOLS,
   type MarketClosedEvent,
   type MarketOpenEvent,
+  type ModeSwitchEvent,
   type PauseEvent,
   type PollFinishEvent,
   type PollStartEvent,

@@ -24,6 +24,8 @@ export interface BudgetSnapshot {
   day: string;
   /** The daily limit, or `null` when the plan has none. */
   perDay: number | null;
+  /** Requests allowed per minute, or `null` when the plan has no minute limit. */
+  perMinute: number | null;
   /** Requests spent in the current budget day (by every process sharing the store). */
   usedToday: number;
   /** Requests left today, `null` without a daily limit; `0` once Alpha Vantage said the quota is spent. */
@@ -299,6 +301,7 @@ export class RateLimiter {
       origin: this.#o.scope.origin,
       day,
       perDay,
+      perMinute: this.#o.limits.perMinute ?? null,
       usedToday: used,
       remainingToday: exhausted ? 0 : perDay === null ? null : Math.max(0, perDay - used),
       resetsAt: perDay === null && !exhausted ? null : budgetResetAt(day, this.#o.zone),

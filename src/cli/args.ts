@@ -20,6 +20,7 @@ const OPTIONS = {
   dataset: { type: 'string', multiple: true },
   table: { type: 'boolean' },
   interval: { type: 'string' },
+  strategy: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   'extended-hours': { type: 'boolean' },
@@ -51,7 +52,7 @@ const ALLOWED: Record<Command, string[]> = {
   backfill: ['interval', 'from', 'to', 'no-progress'],
   status: [],
   health: [],
-  stream: ['interval', 'extended-hours', 'always'],
+  stream: ['interval', 'extended-hours', 'always', 'strategy'],
   schedule: ['once', 'jobs', 'cron', 'config', 'allow-over-budget'],
   budget: [],
 };

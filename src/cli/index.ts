@@ -31,7 +31,8 @@ Commands:
                                             load intraday history month by month (resumable)
   status                                    jobs of the last 24 h, freshness, table sizes
   health                                    health checks (exit 1 when unhealthy)
-  stream SYMBOL... [--interval SECONDS] [--extended-hours] [--always]
+  stream SYMBOL... [--interval SECONDS] [--strategy fixed|budget|adaptive]
+                 [--extended-hours] [--always]
                                             poll quotes into stock_quotes until Ctrl-C
   schedule SYMBOL... [--once] [--jobs NAMES] [--cron NAME=EXPR]... [--config FILE]
                      [--allow-over-budget]  the daily, intraday, weekly and health jobs on

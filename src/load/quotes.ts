@@ -2,7 +2,44 @@ import type { Db } from '../db/types';
 import type { QuoteRow } from '../transform/rows';
 import { quoteSpec } from './tables';
 
+/**
+ * The one "unchanged quote" rule: every column but `symbol` and `observed_at`, compared as numbers
+ * (so `187.4300` equals `187.43`). Used by `Loader.loadQuotes({ skipUnchanged })` (in SQL) and by
+ * the streaming service's change tracking (in memory, {@link quoteSignature}).
+ */
 const COMPARED = quoteSpec.columns.filter((c) => c.name !== 'symbol' && c.name !== 'observed_at');
+
+/**
+ * `"187.4300"` → `"187.43"`, `"+1.50"` → `"1.5"`, `"-0.0"` → `"0"`: the same number always gives
+ * the same text, whether it came from the API (trailing zeros as sent) or back from `numeric`.
+ */
+export function canonicalDecimal(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value).trim();
+  let sign = '';
+  if (s.startsWith('+')) s = s.slice(1);
+  else if (s.startsWith('-')) {
+    sign = '-';
+    s = s.slice(1);
+  }
+  let [int = '', frac = ''] = s.split('.');
+  int = int.replace(/^0+(?=\d)/, '');
+  frac = frac.replace(/0+$/, '');
+  const body = frac === '' ? int : `${int}.${frac}`;
+  return body === '0' || body === '' ? '0' : sign + body;
+}
+
+/**
+ * The part of a quote that decides whether it changed — every value but the symbol and the
+ * observation time, numbers canonicalised — as one string: two quotes of a symbol are "unchanged"
+ * exactly when their signatures are equal (the rule `Loader.loadQuotes` applies in SQL).
+ */
+export function quoteSignature(row: Omit<QuoteRow, 'symbol' | 'observedAt'>): string {
+  const r = row as QuoteRow;
+  return COMPARED.map((c) =>
+    c.type === 'numeric' || c.type === 'bigint' ? canonicalDecimal(c.get(r)) : (c.get(r) ?? ''),
+  ).join('|');
+}
 
 /**
  * Which of `rows` repeat the latest stored quote of their symbol exactly (every value but the
@@ -29,4 +66,32 @@ export async function unchangedQuotes(
     params,
   );
   return new Set(same.map((r) => r.n));
+}
+
+/** The newest stored quote of each of `symbols` (values as text), for change tracking on start. */
+export async function latestStoredQuotes(
+  db: Db,
+  q: string,
+  symbols: readonly string[],
+): Promise<QuoteRow[]> {
+  if (symbols.length === 0) return [];
+  const { rows } = await db.query<Record<string, string | null>>(
+    `SELECT DISTINCT ON (symbol) ${quoteSpec.columns.map((c) => `${c.name}::text AS ${c.name}`).join(', ')}
+       FROM ${q}.stock_quotes WHERE symbol = ANY($1::text[])
+      ORDER BY symbol, observed_at DESC`,
+    [symbols],
+  );
+  return rows.map((r) => ({
+    symbol: r.symbol as string,
+    observedAt: r.observed_at as string,
+    latestTradingDay: r.latest_trading_day as string,
+    price: r.price as string,
+    open: r.open ?? null,
+    high: r.high ?? null,
+    low: r.low ?? null,
+    volume: r.volume ?? null,
+    previousClose: r.previous_close ?? null,
+    change: r.change ?? null,
+    changePercent: r.change_percent ?? null,
+  }));
 }

@@ -1,31 +1,7 @@
+import { quoteSignature } from '../load/quotes';
 import type { QuoteRow } from '../transform/rows';
 
-/**
- * `"187.4300"` → `"187.43"`, `"+1.50"` → `"1.5"`, `"-0.0"` → `"0"`: the same number always gives
- * the same text, whether it came from the API (trailing zeros as sent) or back from `numeric`.
- */
-export function canonicalDecimal(value: string | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let s = String(value).trim();
-  let sign = '';
-  if (s.startsWith('+')) s = s.slice(1);
-  else if (s.startsWith('-')) {
-    sign = '-';
-    s = s.slice(1);
-  }
-  let [int = '', frac = ''] = s.split('.');
-  int = int.replace(/^0+(?=\d)/, '');
-  frac = frac.replace(/0+$/, '');
-  const body = frac === '' ? int : `${int}.${frac}`;
-  return body === '0' || body === '' ? '0' : sign + body;
-}
-
-/** The part of a quote that decides whether it changed: price, volume and trading day. */
-export function quoteSignature(
-  row: Pick<QuoteRow, 'price' | 'volume' | 'latestTradingDay'>,
-): string {
-  return `${canonicalDecimal(row.price)}|${canonicalDecimal(row.volume)}|${row.latestTradingDay}`;
-}
+export { canonicalDecimal, quoteSignature } from '../load/quotes';
 
 /**
  * Remembers, per symbol, the last quote seen and the last quote stored. They differ when a store

@@ -16,7 +16,7 @@ import type { QuoteRow, RejectedRow, TransformResult } from '../transform/rows';
 import type { ChangeTracker } from './change-tracker';
 import type { ResolvedStreamingOptions } from './options';
 import { chunk, rotate } from './schedule';
-import type { StreamingEvents } from './types';
+import type { StreamingEvents, StreamQuote } from './types';
 
 /** REALTIME_BULK_QUOTES takes at most 100 symbols per call. */
 export const BULK_CHUNK_SIZE = 100;
@@ -33,6 +33,16 @@ export interface CycleHost {
   reportError(error: unknown, symbol: string | undefined, fatal: boolean): void;
   /** Removes an unknown symbol from the rotation and emits `symbol:dropped`. */
   dropSymbol(symbol: string, error: Error): void;
+  /** How quotes are fetched now (`auto` resolved: bulk until a premium refusal). */
+  mode(): 'quote' | 'bulk';
+  /** `auto` mode got a premium refusal for bulk quotes: use GLOBAL_QUOTE from now on. */
+  bulkRefused(error: Error): void;
+  /** Records that `symbols` were asked for at `at`. */
+  polled(symbols: readonly string[], at: number): void;
+  /** Emits a quote (stored or not) to listeners and iterators. */
+  deliver(quote: StreamQuote): void;
+  /** Resolves when every iterator has room for more quotes (back-pressure), or `signal` aborts. */
+  drained(signal: AbortSignal): Promise<void>;
 }
 
 /** How a cycle ended. @internal */
@@ -65,6 +75,7 @@ type Verdict = 'continue' | 'halt';
 export async function runCycle(
   host: CycleHost,
   signal: AbortSignal,
+  symbols: readonly string[],
   startWith: string | undefined,
 ): Promise<CycleOutcome> {
   const { opts } = host;
@@ -83,17 +94,26 @@ export async function runCycle(
   const onRequest = () => {
     out.requests++;
   };
-  const current = host.symbols();
+  const live = new Set(host.symbols());
+  const current = symbols.filter((s) => live.has(s));
   const start = startWith === undefined ? 0 : Math.max(0, current.indexOf(startWith));
   const order = rotate(current, start);
-  const units = opts.mode === 'bulk' ? chunk(order, BULK_CHUNK_SIZE) : order.map((s) => [s]);
+  const one = (s: string) => ({ unit: [s], bulk: false });
+  const units =
+    host.mode() === 'bulk'
+      ? chunk(order, BULK_CHUNK_SIZE).map((unit) => ({ unit, bulk: true }))
+      : order.map(one);
 
-  for (const unit of units) {
+  while (units.length > 0) {
+    const { unit, bulk: asBulk } = units.shift() as { unit: string[]; bulk: boolean };
+    await host.drained(signal);
     if (signal.aborted) break;
+    const bulk = asBulk && host.mode() === 'bulk';
     let result: TransformResult<QuoteRow>;
     try {
-      if (opts.mode === 'bulk') {
-        // Options validation guarantees bulkQuotes exists in bulk mode.
+      host.polled(unit, opts.clock.now());
+      if (bulk) {
+        // Options validation guarantees bulkQuotes exists in bulk (and auto-bulk) mode.
         const quotes = await opts.extractor.bulkQuotes!(unit, { signal, onRequest });
         result = transformBulkQuotes(quotes, {
           symbols: unit,
@@ -109,13 +129,24 @@ export async function runCycle(
       }
     } catch (error) {
       if (signal.aborted) break;
+      if (bulk && opts.mode === 'auto' && isPremiumEndpointError(error)) {
+        // Not entitled to bulk quotes: ask the same symbols one by one, in this very cycle.
+        host.bulkRefused(error);
+        units.unshift(...unit.map(one));
+        continue;
+      }
       if (classify(host, out, error, unit, report) === 'halt') break;
       continue;
+    }
+    if (bulk && opts.mode === 'auto') {
+      // A symbol the bulk answer left out is asked once with GLOBAL_QUOTE, which drops it if unknown.
+      const answered = new Set([...result.rows, ...result.rejects].map((r) => r.symbol));
+      units.unshift(...unit.filter((s) => !answered.has(s)).map(one));
     }
     for (const warning of result.warnings ?? []) {
       opts.logger.warn('streaming quote warning', { symbols: unit.join(','), warning });
     }
-    await handleRejects(host, result.rejects, report);
+    await handleRejects(host, bulk, result.rejects, report);
     await storeRows(host, out, result.rows, report);
   }
   out.aborted = signal.aborted;
@@ -162,13 +193,14 @@ function classify(
 /** Quarantines (or just reports) quotes that failed validation. */
 async function handleRejects(
   host: CycleHost,
+  bulk: boolean,
   rejects: readonly RejectedRow[],
   report: (error: unknown, symbol: string | undefined) => void,
 ): Promise<void> {
   if (rejects.length === 0) return;
   const { opts } = host;
   for (const r of rejects) {
-    const endpoint = opts.mode === 'bulk' ? 'REALTIME_BULK_QUOTES' : 'GLOBAL_QUOTE';
+    const endpoint = bulk ? 'REALTIME_BULK_QUOTES' : 'GLOBAL_QUOTE';
     const err: ResponseFormatErrorType = new ResponseFormatError(
       `Rejected ${endpoint} quote for ${r.symbol}: ${r.reason}`,
       { endpoint, symbol: r.symbol },
@@ -208,6 +240,6 @@ async function storeRows(
   for (const { row, changed, store } of seen) {
     out.quotes++;
     if (!store) out.unchanged++;
-    host.events.emit('quote', { ...row, changed, stored: store && storedOk });
+    host.deliver({ ...row, changed, stored: store && storedOk });
   }
 }

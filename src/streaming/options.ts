@@ -6,6 +6,7 @@ import { DEFAULT_SCHEMA, quoteSchema } from '../db/identifier';
 import type { Db } from '../db/types';
 import { ValidationError } from '../errors/validation-error';
 import { type Logger, noopLogger } from '../logger';
+import { resolveStrategy, type StreamStrategy } from './strategy';
 import {
   MAX_STREAM_SYMBOLS,
   type StreamingExtractor,
@@ -30,7 +31,9 @@ export interface ResolvedStreamingOptions {
   calendar: MarketCalendar;
   clock: Clock;
   logger: Logger;
-  mode: 'quote' | 'bulk';
+  /** `auto` only when the extractor has `bulkQuotes` (else resolved to `quote`). */
+  mode: 'quote' | 'bulk' | 'auto';
+  strategy: StreamStrategy;
   skipUnchanged: boolean;
   maxBackoffMs: number;
   rejectPolicy: 'quarantine' | 'skip';
@@ -52,6 +55,22 @@ function positive(value: unknown, field: string, fallback: number, min: number):
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
     fail(field, `must be a finite number of milliseconds ≥ ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+const STRATEGIES = ['fixed', 'budget', 'adaptive'] as const;
+
+function strategyOf(value: StreamingOptions['strategy']): StreamStrategy {
+  if (value === undefined) return resolveStrategy('fixed');
+  if (typeof value === 'string') {
+    if (!(STRATEGIES as readonly string[]).includes(value)) {
+      fail('strategy', `must be one of ${STRATEGIES.join(', ')} or an object with next(ctx)`);
+    }
+    return resolveStrategy(value);
+  }
+  if (value === null || typeof value !== 'object' || typeof value.next !== 'function') {
+    fail('strategy', `must be one of ${STRATEGIES.join(', ')} or an object with next(ctx)`);
   }
   return value;
 }
@@ -122,7 +141,8 @@ export function resolveStreamingOptions(options: StreamingOptions): ResolvedStre
     calendar,
     clock,
     logger: options.logger ?? noopLogger,
-    mode: mode === 'bulk' ? 'bulk' : 'quote',
+    mode: mode === 'auto' && typeof extractor.bulkQuotes !== 'function' ? 'quote' : mode,
+    strategy: strategyOf(options.strategy),
     skipUnchanged: bool(options.skipUnchanged, 'skipUnchanged', true),
     maxBackoffMs: positive(options.maxBackoffMs, 'maxBackoffMs', 600_000, 1),
     rejectPolicy,

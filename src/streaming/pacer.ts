@@ -18,6 +18,7 @@ export class Pacer {
   #polledThisSession = false;
   #rateLimitStrikes = 0;
   #sleepingUntil: number | null = null;
+  #closing = false;
 
   /**
    * @param opts - resolved service options
@@ -33,6 +34,11 @@ export class Pacer {
     return this.#sleepingUntil;
   }
 
+  /** True when the last {@link Pacer.gate} granted the closing cycle (`pollAtClose`). */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
   /** Forgets the announced market state (on start), so a restart announces it again. */
   reset(): void {
     this.#announced = undefined;
@@ -45,6 +51,7 @@ export class Pacer {
    */
   gate(nowMs: number): Gate {
     const o = this.opts;
+    this.#closing = false;
     if (!o.marketHoursOnly) return { action: 'poll' };
     const state = marketState(o.calendar, nowMs, o.extendedHours);
     if (state.open) {
@@ -57,6 +64,7 @@ export class Pacer {
     }
     if (this.#polledThisSession && o.pollAtClose) {
       this.#polledThisSession = false;
+      this.#closing = true;
       return { action: 'poll' };
     }
     this.#polledThisSession = false;
@@ -70,6 +78,18 @@ export class Pacer {
       this.events.emit('market:closed', { at: new Date(nowMs), nextOpen: state.nextOpen });
     }
     return { action: 'sleep', until: nextOpen };
+  }
+
+  /**
+   * The pause a cut-short cycle calls for (rate limit, spent daily quota), or `null` when the
+   * cycle ended normally and the strategy decides the next one.
+   */
+  pauseAfter(outcome: CycleOutcome): number | null {
+    if (!outcome.dailyLimit && !outcome.rateLimited) {
+      this.#rateLimitStrikes = 0;
+      return null;
+    }
+    return this.nextWake(this.opts.clock.now(), outcome);
   }
 
   /** When the next cycle may start: the interval, or a rate-limit / daily-limit pause. */

@@ -3,12 +3,16 @@ import { errorCodeOf } from '../errors/stock-etl-error';
 import { ValidationError } from '../errors/validation-error';
 import { type Listener, TypedEmitter } from '../events';
 import { Loader } from '../load/loader';
-import { ChangeTracker, quoteSignature } from './change-tracker';
-import { type CycleHost, type CycleOutcome, runCycle } from './cycle';
+import { latestStoredQuotes, quoteSignature } from '../load/quotes';
+import { ChangeTracker } from './change-tracker';
+import type { CycleHost } from './cycle';
+import { estimateDailyRequests } from './estimate';
+import { type LoopHost, runLoop } from './loop';
 import { type ResolvedStreamingOptions, resolveStreamingOptions } from './options';
 import { Pacer } from './pacer';
-import { MAX_SLEEP_SLICE_MS } from './schedule';
-import type { StopReason, StreamingEvents, StreamingOptions, StreamingStats } from './types';
+import { Planner } from './planner';
+import { QuoteFeed, type QuoteIteratorOptions } from './quote-feed';
+import type { StreamingEvents, StreamingOptions, StreamingStats, StreamQuote } from './types';
 
 /**
  * Polls quotes for a set of symbols in near real time and stores them in `stock_quotes`.
@@ -25,14 +29,16 @@ import type { StopReason, StreamingEvents, StreamingOptions, StreamingStats } fr
  * `start()` while running (or starting) is a no-op; after `stop()` the service can start again.
  * Counters and the last stored quotes persist across restarts.
  *
+ * The `strategy` option decides when cycles run and which symbols they ask for (`fixed`,
+ * `budget`, `adaptive` or your own {@link StreamStrategy}). Quotes arrive as `quote` events and
+ * through `for await (const quote of stream)`.
+ *
  * @example
  * ```ts
- * const stream = new StreamingService({ db: pool, extractor, symbols: ['IBM', 'MSFT'] });
- * stream.on('quote', (q) => console.log(q.symbol, q.price, q.changed));
+ * const stream = new StreamingService({ db: pool, extractor, symbols: ['IBM', 'MSFT'], strategy: 'budget' });
  * stream.on('error', ({ code, symbol }) => console.warn(code, symbol));
  * await stream.start();
- * // …
- * await stream.stop();
+ * for await (const q of stream) console.log(q.symbol, q.price, q.changed); // ends on stop()
  * ```
  */
 export class StreamingService {
@@ -40,7 +46,7 @@ export class StreamingService {
   readonly schema: string;
   readonly #opts: ResolvedStreamingOptions;
   readonly #events: TypedEmitter<StreamingEvents>;
-  readonly #host: CycleHost;
+  readonly #loopHost: LoopHost;
   readonly #tracker = new ChangeTracker();
   #symbols: string[];
   readonly #dropped: string[] = [];
@@ -50,7 +56,9 @@ export class StreamingService {
   #starting: Promise<void> | undefined;
   #running = false;
   readonly #pacer: Pacer;
-  #resumeWith: string | undefined;
+  readonly #planner: Planner;
+  readonly #feed = new QuoteFeed();
+  #mode: 'quote' | 'bulk';
 
   /**
    * @param options - see {@link StreamingOptions}
@@ -68,8 +76,10 @@ export class StreamingService {
       }),
     );
     this.#pacer = new Pacer(this.#opts, this.#events);
+    this.#mode = this.#opts.mode === 'quote' ? 'quote' : 'bulk';
+    this.#planner = new Planner(this.#opts, () => this.#mode);
     const loader = new Loader({ db: this.#opts.db, schema: this.schema });
-    this.#host = {
+    const host: CycleHost = {
       opts: this.#opts,
       loader,
       tracker: this.#tracker,
@@ -77,7 +87,54 @@ export class StreamingService {
       symbols: () => this.#symbols,
       reportError: (error, symbol, fatal) => this.#reportError(error, symbol, fatal),
       dropSymbol: (symbol, error) => this.#dropSymbol(symbol, error),
+      mode: () => this.#mode,
+      bulkRefused: (error) => this.#bulkRefused(error),
+      polled: (symbols, at) => this.#planner.polled(symbols, at),
+      deliver: (quote) => this.#deliver(quote),
+      drained: (signal) => this.#feed.drained(signal),
     };
+    this.#loopHost = {
+      cycle: host,
+      pacer: this.#pacer,
+      planner: this.#planner,
+      stats: this.#stats,
+      resumeWith: undefined,
+    };
+  }
+
+  /** How quotes are fetched now: `auto` mode reads `bulk` until a premium refusal. */
+  get mode(): 'quote' | 'bulk' {
+    return this.#mode;
+  }
+
+  /** The name of the polling strategy. */
+  get strategy(): string {
+    return this.#planner.strategy.name;
+  }
+
+  /**
+   * The quotes from now on, each after it was stored (or skipped as unchanged), in order. When the
+   * consumer falls `highWaterMark` quotes behind, polling waits for it, so no quote is lost. Ends
+   * after the service stops (the quotes already received are still handed out) or when `signal`
+   * aborts; `break` ends it too. Iterating does not start the service.
+   */
+  quotes(options: QuoteIteratorOptions = {}): AsyncIterableIterator<StreamQuote> {
+    return this.#feed.iterate(options);
+  }
+
+  /** `for await (const quote of stream)`: {@link StreamingService.quotes} with defaults. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<StreamQuote> {
+    return this.quotes();
+  }
+
+  /**
+   * How many requests the strategy will spend in a whole session (the next one, or the current one
+   * from its start), with today's budget as the extractor reports it — an upper bound assuming
+   * every quote changes. Simulated; sends no request.
+   */
+  async estimateDailyRequests(): Promise<number> {
+    const budget = (await this.#planner.context(this.#symbols, false)).budget;
+    return estimateDailyRequests(this.#opts, this.#symbols, this.#mode, budget?.perDay ?? null);
   }
 
   /** Symbols still in the rotation (unknown ones are dropped). */
@@ -145,6 +202,7 @@ export class StreamingService {
       this.#controller = controller;
       this.#running = true;
       this.#pacer.reset();
+      this.#planner.newWindow();
       this.#loop = this.#run(controller.signal);
     })();
     try {
@@ -167,97 +225,17 @@ export class StreamingService {
   /** Reads the newest stored quote of each symbol so `skipUnchanged` survives restarts. */
   async #seed(): Promise<void> {
     const { db, q } = this.#opts;
-    const { rows } = await db.query<{
-      symbol: string;
-      day: string;
-      price: string;
-      volume: string | null;
-    }>(
-      `SELECT DISTINCT ON (symbol) symbol, latest_trading_day::text AS day, price::text AS price,
-              volume::text AS volume
-         FROM ${q}.stock_quotes WHERE symbol = ANY($1::text[])
-        ORDER BY symbol, observed_at DESC`,
-      [this.#symbols],
-    );
-    for (const r of rows) {
-      this.#tracker.seed(
-        r.symbol,
-        quoteSignature({ price: r.price, volume: r.volume, latestTradingDay: r.day }),
-      );
+    for (const row of await latestStoredQuotes(db, q, this.#symbols)) {
+      this.#tracker.seed(row.symbol, quoteSignature(row));
     }
   }
 
   async #run(signal: AbortSignal): Promise<void> {
-    const { clock, logger } = this.#opts;
-    let reason: StopReason = 'requested';
-    let stopError: Error | undefined;
-    try {
-      while (!signal.aborted) {
-        const gate = this.#pacer.gate(clock.now());
-        if (gate.action === 'sleep') {
-          // One slice at a time, then the calendar is consulted again (see MAX_SLEEP_SLICE_MS).
-          const wake = Math.min(gate.until, clock.now() + MAX_SLEEP_SLICE_MS);
-          if (!(await this.#pacer.sleepUntil(wake, gate.until, signal))) break;
-          continue;
-        }
-        const cycleStart = clock.now();
-        const outcome = await this.#cycle(signal);
-        if (outcome.aborted) break;
-        if (outcome.fatal) {
-          reason = 'fatal';
-          stopError = outcome.fatal;
-          break;
-        }
-        if (this.#symbols.length === 0) {
-          reason = 'no-symbols';
-          stopError = new ValidationError('Every symbol was dropped as unknown; stopping', {
-            field: 'options.symbols',
-          });
-          this.#reportError(stopError, undefined, true);
-          break;
-        }
-        const wakeAt = this.#pacer.nextWake(cycleStart, outcome);
-        if (!(await this.#pacer.sleepUntil(wakeAt, wakeAt, signal))) break;
-      }
-    } catch (error) {
-      // Only a bug or a broken calendar/clock gets here; stopping beats a tight failure loop.
-      reason = 'fatal';
-      stopError = error instanceof Error ? error : new Error(String(error));
-      this.#reportError(stopError, undefined, true);
-    } finally {
-      this.#running = false;
-      logger.info('streaming stopped', { reason });
-      this.#events.emit('stop', stopError ? { reason, error: stopError } : { reason });
-    }
-  }
-
-  async #cycle(signal: AbortSignal): Promise<CycleOutcome> {
-    const { clock } = this.#opts;
-    const cycle = ++this.#stats.cycles;
-    const started = clock.now();
-    this.#events.emit('poll:start', {
-      cycle,
-      symbols: [...this.#symbols],
-      at: new Date(started),
-    });
-    const outcome = await runCycle(this.#host, signal, this.#resumeWith);
-    this.#resumeWith = outcome.resumeWith;
-    const s = this.#stats;
-    s.quotes += outcome.quotes;
-    s.stored += outcome.stored;
-    s.unchanged += outcome.unchanged;
-    s.requests += outcome.requests;
-    this.#events.emit('poll:finish', {
-      cycle,
-      quotes: outcome.quotes,
-      stored: outcome.stored,
-      unchanged: outcome.unchanged,
-      errors: outcome.errors,
-      requests: outcome.requests,
-      durationMs: Math.max(0, clock.now() - started),
-      aborted: outcome.aborted,
-    });
-    return outcome;
+    const stop = await runLoop(this.#loopHost, signal);
+    this.#running = false;
+    this.#opts.logger.info('streaming stopped', { reason: stop.reason });
+    this.#events.emit('stop', stop);
+    this.#feed.end();
   }
 
   #reportError(error: unknown, symbol: string | undefined, fatal: boolean): void {
@@ -270,6 +248,21 @@ export class StreamingService {
       'error',
       symbol === undefined ? { error: err, code, fatal } : { error: err, code, symbol, fatal },
     );
+  }
+
+  #deliver(quote: StreamQuote): void {
+    this.#planner.observed(quote.symbol, quote.changed, this.#opts.clock.now());
+    this.#events.emit('quote', quote);
+    this.#feed.push(quote);
+  }
+
+  #bulkRefused(error: Error): void {
+    if (this.#mode !== 'bulk') return;
+    this.#mode = 'quote';
+    this.#opts.logger.warn('streaming: bulk quotes refused as premium; using GLOBAL_QUOTE', {
+      message: error.message,
+    });
+    this.#events.emit('mode:switch', { from: 'bulk', to: 'quote', error });
   }
 
   #dropSymbol(symbol: string, error: Error): void {

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { DbHandle } from '../db/types';
 import type { Logger } from '../logger';
 import type { QuoteRow } from '../transform/rows';
+import type { StreamingBudget, StreamStrategy, StreamStrategyName } from './strategy';
 
 /** Per-call options the streaming service passes to the extractor. */
 export interface StreamingCallOptions {
@@ -20,8 +21,13 @@ export interface StreamingCallOptions {
 export interface StreamingExtractor {
   /** GLOBAL_QUOTE for one symbol. An unknown symbol must reject with an `InvalidRequestError`. */
   quote(symbol: string, options?: StreamingCallOptions): Promise<Quote>;
-  /** REALTIME_BULK_QUOTES (premium); required only for `mode: 'bulk'`. */
+  /** REALTIME_BULK_QUOTES (premium); required for `mode: 'bulk'`, used by `'auto'` when present. */
   bulkQuotes?(symbols: readonly string[], options?: StreamingCallOptions): Promise<BulkQuote[]>;
+  /**
+   * What is left of the key's budget (`AlphaVantageExtractor.budget()`); read by the `budget` and
+   * `adaptive` strategies before every plan. Without it they only keep to `intervalMs`.
+   */
+  budget?(): Promise<StreamingBudget>;
 }
 
 /** How quotes are fetched. */
@@ -75,11 +81,21 @@ export interface StreamingOptions {
   logger?: Logger;
   /**
    * `'quote'`: one GLOBAL_QUOTE per symbol. `'bulk'`: REALTIME_BULK_QUOTES, 100 symbols a call
-   * (premium plans only; needs `extractor.bulkQuotes`). `'auto'`: currently the same as `'quote'`,
-   * which works on every plan.
+   * (premium plans only; needs `extractor.bulkQuotes`). `'auto'`: bulk quotes while the key is
+   * entitled to them; on the first premium refusal (or a refusal the extractor remembers, which
+   * costs no request) it switches to GLOBAL_QUOTE for good, asking the refused symbols again in the
+   * same cycle. Without `extractor.bulkQuotes`, `'auto'` is `'quote'`.
    * @default 'auto'
    */
   mode?: StreamingMode;
+  /**
+   * When cycles run and which symbols they ask for: `'fixed'` (every symbol every `intervalMs`),
+   * `'budget'` (spread what is left of the key's daily budget over the rest of the session),
+   * `'adaptive'` (symbols that change are polled more often than quiet ones, within the budget), or
+   * a {@link StreamStrategy} of your own.
+   * @default 'fixed'
+   */
+  strategy?: StreamStrategyName | StreamStrategy;
   /**
    * Do not store a quote whose price, volume and latest trading day equal the last stored quote
    * of that symbol (it is still counted and emitted, with `changed: false`). The last stored
@@ -224,7 +240,19 @@ export type StreamingEvents = {
   error: StreamingErrorEvent;
   /** The loop ended; the service is stopped. */
   stop: StopEvent;
+  /** `mode: 'auto'` switched from bulk quotes to GLOBAL_QUOTE after a premium refusal. */
+  'mode:switch': ModeSwitchEvent;
 };
+
+/** Payload of `mode:switch`. */
+export interface ModeSwitchEvent {
+  /** The mode given up. */
+  from: 'bulk';
+  /** The mode used from now on. */
+  to: 'quote';
+  /** The premium refusal that caused the switch. */
+  error: Error;
+}
 
 /** Counters of {@link StreamingService.stats}, accumulated across restarts. */
 export interface StreamingStats {

@@ -188,6 +188,31 @@ export function cliSuite(target: 'pglite' | 'pg'): void {
       expect(r.stdout).toMatch(/^\S+ IBM \d+\.\d+ .*(stored|unchanged, not stored)$/m);
     });
 
+    it('stream --strategy says at start how many requests a day it will spend', async () => {
+      let child: ChildProcess | undefined;
+      let out = '';
+      const running = runCli(
+        ['stream', 'IBM', '--strategy', 'budget', '--always', '--interval', '1', '--json'],
+        {
+          env: env({ ALPHA_VANTAGE_PLAN: 'free' }),
+          onSpawn: (c) => {
+            child = c;
+            c.stdout?.on('data', (d: Buffer) => {
+              out += d.toString();
+            });
+          },
+        },
+      );
+      await until(() => out.includes('"event":"start"'));
+      child?.kill('SIGINT');
+      await running;
+      const start = jsonLines(out).find((l) => (l as { event?: string }).event === 'start');
+      // --always: spread over the budget day; the last planned request falls at its reset.
+      expect(start).toMatchObject({ event: 'start', strategy: 'budget', perDay: 25 });
+      expect((start as { requestsPerDay: number }).requestsPerDay).toBeGreaterThanOrEqual(24);
+      expect((start as { requestsPerDay: number }).requestsPerDay).toBeLessThanOrEqual(25);
+    });
+
     it('stream exits 1 by itself after a fatal stop (key refused, every symbol unknown)', async () => {
       const badKey = await runCli(['stream', 'IBM', '--always', '--interval', '1'], {
         env: env({ ALPHA_VANTAGE_API_KEY: 'NOT-A-KNOWN-KEY' }),

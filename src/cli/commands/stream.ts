@@ -7,10 +7,13 @@ import { printJson } from '../progress';
 import { EXIT, UsageError } from '../usage-error';
 import { symbolsOf } from './run';
 
+const STRATEGIES = ['fixed', 'budget', 'adaptive'] as const;
+
 /**
- * `stream SYMBOL... [--interval SECONDS] [--extended-hours] [--always]`: polls quotes into
- * `stock_quotes` until Ctrl-C (exit 130), or until a fatal stop — every symbol dropped as unknown,
- * the key refused — which exits 1 at once with the reason.
+ * `stream SYMBOL... [--interval SECONDS] [--strategy fixed|budget|adaptive] [--extended-hours]
+ * [--always]`: polls quotes into `stock_quotes` until Ctrl-C (exit 130), or until a fatal stop —
+ * every symbol dropped as unknown, the key refused — which exits 1 at once with the reason. Says
+ * first how many requests a day the strategy will spend.
  */
 export async function stream(ctx: CliContext): Promise<number> {
   const symbols = symbolsOf(ctx);
@@ -20,13 +23,20 @@ export async function stream(ctx: CliContext): Promise<number> {
       `--interval must be a number of seconds ≥ 1, got ${JSON.stringify(ctx.flags.interval)}`,
     );
   }
+  const strategy = (ctx.flags.strategy ?? 'fixed') as (typeof STRATEGIES)[number];
+  if (!STRATEGIES.includes(strategy)) {
+    throw new UsageError(
+      `--strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(ctx.flags.strategy)}`,
+    );
+  }
   const apiKey = requireApiKey(ctx.env);
   const opened = await ctx.open({ create: true });
   await installSchema(opened.db, { ...schemaOption(ctx), signal: ctx.interrupts.signal });
-  // One place builds the service's options, so later flags (a polling strategy) slot in here.
+  const extractor = extractorFor(ctx, opened, apiKey, { spends: true });
   const options: StreamingOptions = {
     db: opened.db,
-    extractor: extractorFor(ctx, opened, apiKey, { spends: true }),
+    extractor,
+    strategy,
     symbols,
     ...schemaOption(ctx),
     intervalMs: seconds * 1000,
@@ -38,6 +48,13 @@ export async function stream(ctx: CliContext): Promise<number> {
     if (ctx.json) printJson({ event, ...fields });
     else console.error(text);
   };
+  await announce(ctx, service, (await extractor.budget()).perDay);
+  service.on('mode:switch', (e) =>
+    say('mode:switch', 'bulk quotes refused as premium; polling with GLOBAL_QUOTE', {
+      from: e.from,
+      to: e.to,
+    }),
+  );
   service.on('quote', (q) => {
     if (ctx.json) printJson({ event: 'quote', ...q });
     else console.log(formatQuote(q));
@@ -85,6 +102,23 @@ export async function stream(ctx: CliContext): Promise<number> {
     return EXIT.failed;
   }
   return ctx.interrupts.exitCode ?? EXIT.ok;
+}
+
+/** Says which strategy runs and how many requests a day it will spend. */
+async function announce(
+  ctx: CliContext,
+  service: StreamingService,
+  perDay: number | null,
+): Promise<void> {
+  const requestsPerDay = await service.estimateDailyRequests();
+  if (ctx.json) {
+    printJson({ event: 'start', strategy: service.strategy, requestsPerDay, perDay });
+    return;
+  }
+  const of = perDay === null ? '' : ` of ${perDay}`;
+  console.error(
+    `streaming with the ${service.strategy} strategy: up to ${requestsPerDay}${of} requests a day`,
+  );
 }
 
 /** A quote as one line, saying whether it was stored or equal to the last stored one. */

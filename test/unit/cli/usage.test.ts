@@ -86,6 +86,11 @@ describe('CLI usage: help, --version, exit codes', () => {
         /--interval must be a number of seconds ≥ 1/,
       ],
       [
+        ['stream', 'IBM', '--strategy', 'fastest'],
+        { ALPHA_VANTAGE_API_KEY: 'k' },
+        /--strategy must be one of fixed, budget, adaptive, got "fastest"/,
+      ],
+      [
         ['run', 'IBM'],
         { ALPHA_VANTAGE_API_KEY: 'k', ALPHA_VANTAGE_BASE_URL: 'ftp://x' },
         /ALPHA_VANTAGE_BASE_URL must be an http\(s\) URL/,

@@ -39,9 +39,13 @@ describe('canonicalDecimal', () => {
 });
 
 describe('quoteSignature', () => {
-  it('depends on price, volume and trading day only', () => {
+  it('depends on every value but the symbol and the observation time (the Loader rule)', () => {
     const base = quoteSignature(row());
-    expect(quoteSignature(row({ observedAt: '2024-03-12T15:01:00.000Z', change: '9' }))).toBe(base);
+    expect(quoteSignature(row({ observedAt: '2024-03-12T15:01:00.000Z', symbol: 'X' }))).toBe(base);
+    expect(quoteSignature(row({ change: '1.33', high: '188' }))).toBe(base);
+    expect(quoteSignature(row({ change: '9' }))).not.toBe(base);
+    expect(quoteSignature(row({ high: '189' }))).not.toBe(base);
+    expect(quoteSignature(row({ changePercent: null }))).not.toBe(base);
     expect(quoteSignature(row({ price: '187.43' }))).toBe(base);
     expect(quoteSignature(row({ price: '187.44' }))).not.toBe(base);
     expect(quoteSignature(row({ volume: '1201' }))).not.toBe(base);
@@ -82,9 +86,12 @@ describe('ChangeTracker', () => {
 
   it('seeded signatures (from the table) suppress a duplicate after a restart', () => {
     const t = new ChangeTracker();
+    // As read back from numeric columns: trailing zeros gone.
     t.seed(
       'IBM',
-      quoteSignature({ price: '187.43', volume: '1200', latestTradingDay: '2024-03-12' }),
+      quoteSignature(
+        row({ price: '187.43', open: '186', high: '188', low: '185.5', previousClose: '186.1' }),
+      ),
     );
     expect(t.observe(row(), true)).toEqual({ changed: false, store: false });
   });

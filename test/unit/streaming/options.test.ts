@@ -116,10 +116,24 @@ describe('resolveStreamingOptions', () => {
     expect(fieldOf(() => resolveStreamingOptions(undefined as never))).toBe('options');
   });
 
-  it("accepts 'bulk' when the extractor has bulkQuotes; 'auto' polls per symbol", () => {
+  it("accepts 'bulk' when the extractor has bulkQuotes; 'auto' is 'quote' without it", () => {
     const bulk = { ...extractor, bulkQuotes: async () => [] };
     expect(resolveStreamingOptions(base({ extractor: bulk, mode: 'bulk' })).mode).toBe('bulk');
-    expect(resolveStreamingOptions(base({ extractor: bulk, mode: 'auto' })).mode).toBe('quote');
+    expect(resolveStreamingOptions(base({ extractor: bulk, mode: 'auto' })).mode).toBe('auto');
+    expect(resolveStreamingOptions(base({ mode: 'auto' })).mode).toBe('quote');
+  });
+
+  it('takes a strategy by name or as an object with next(ctx), and rejects anything else', () => {
+    expect(resolveStreamingOptions(base({})).strategy.name).toBe('fixed');
+    expect(resolveStreamingOptions(base({ strategy: 'budget' })).strategy.name).toBe('budget');
+    const own = { name: 'own', next: () => ({ delayMs: 0, symbols: [] }) };
+    expect(resolveStreamingOptions(base({ strategy: own })).strategy).toBe(own);
+    expect(fieldOf(() => resolveStreamingOptions(base({ strategy: 'fast' as never })))).toBe(
+      'options.strategy',
+    );
+    expect(fieldOf(() => resolveStreamingOptions(base({ strategy: {} as never })))).toBe(
+      'options.strategy',
+    );
   });
 });
 
