@@ -163,7 +163,8 @@ export type { EventMap, Listener } from './events';
 // The Extractor port another source implements.
 export type { ExtractCallOptions, Extractor, PipelineExtractor } from './extractor';
 
-// Load: the Loader, its table map and counts, and the shared budget store in PostgreSQL.
+// Load: the Loader, its table map and counts, the shared budget store, backfill reject counts.
+export type { BackfillRejectEntry, BackfillRejectsReport } from './load/backfill-rejects';
 export type { LoadTable, LoadTables, TableLoadOptions } from './load/load-tables';
 export { type LoadCallOptions, Loader, type LoaderOptions } from './load/loader';
 export { PostgresBudgetStore, type PostgresBudgetStoreOptions } from './load/postgres-budget-store';
@@ -176,6 +177,13 @@ export { type LogFields, type Logger, noopLogger } from './logger';
 // Pipeline: runs, batches, backfills, events, status and health.
 export { DEFAULT_MAX_REFETCHES } from './pipeline/backfill';
 export { DATASETS, type Dataset } from './pipeline/datasets';
+export {
+  type BudgetSource,
+  type HealthCheckItem,
+  type HealthCheckOptions,
+  type HealthReport,
+  healthCheck,
+} from './pipeline/health';
 export { DEFAULT_STALE_JOB_AFTER_MS } from './pipeline/lease';
 export {
   type BackfillOptions,
@@ -185,17 +193,11 @@ export {
   type RunOptions,
 } from './pipeline/pipeline';
 export {
-  type BudgetSource,
   type FreshnessEntry,
   getStatus,
-  type HealthCheckItem,
-  type HealthCheckOptions,
-  type HealthReport,
-  healthCheck,
   type StatusOptions,
   type StatusReport,
 } from './pipeline/status';
-export type { BackfillRejectEntry, BackfillRejectsReport } from './pipeline/status-rejects';
 export type {
   BackfillMonth,
   BackfillProgress,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PremiumParameter } from '../errors/api-errors';
+import { civilDate, dayNumberOf } from '../time/civil-date';
 import { wallClockToUtcMs, zonedDate } from '../time/zone';
 import type { AlphaVantagePlan } from './options';
 
@@ -185,9 +186,6 @@ export function budgetDay(utcMs: number, zone: string): string {
 
 /** The instant the budget day `day` ends (the next local midnight in `zone`). @internal */
 export function budgetResetAt(day: string, zone: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const next = new Date(Date.UTC(y, m - 1, d + 1));
-  return new Date(
-    wallClockToUtcMs(zone, next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()),
-  );
+  const next = civilDate(dayNumberOf(day) + 1);
+  return new Date(wallClockToUtcMs(zone, next.year, next.month, next.day));
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors/validation-error';
+import { isRealDate } from '../time/civil-date';
 
 /**
  * Caller-input checks shared by the extractor and the pipeline. They run before any request so a
@@ -160,11 +161,6 @@ export function validateOneOf<T extends string>(
     );
   }
   return value as T;
-}
-
-function isRealDate(y: number, mo: number, d: number): boolean {
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
 function describe(value: unknown): string {

@@ -1,8 +1,9 @@
 import { ValidationError } from '../errors/validation-error';
-import { isValidDate, NEW_YORK, wallClockToUtcMs } from '../time/zone';
+import { civilDate, DAY_MS, dayNumber, isRealDate, weekdayOf } from '../time/civil-date';
+import { NEW_YORK, wallClockToUtcMs } from '../time/zone';
 
 /**
- * Calendar-day arithmetic for the market calendar.
+ * Calendar-day parsing and New York instants for the market calendar (date arithmetic: `time/civil-date`).
  *
  * A day is a "day number": whole days since 1970-01-01 on the proleptic Gregorian calendar. Integer
  * days make set lookups, weekday tests and iteration cheap and can never drift with the host's
@@ -11,7 +12,6 @@ import { isValidDate, NEW_YORK, wallClockToUtcMs } from '../time/zone';
  * @internal
  */
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /** First year the calendar accepts. Before 1900 New York kept local mean time, not EST. */
@@ -19,37 +19,15 @@ export const MIN_YEAR = 1900;
 /** Last year the calendar accepts: dates are written with four-digit years. */
 export const MAX_YEAR = 9999;
 
-/** Day number of a Gregorian date (no validation; callers validate first). */
-export function dayNumber(year: number, month: number, day: number): number {
-  return Math.floor(Date.UTC(year, month - 1, day) / DAY_MS);
-}
-
-/** The year, month (1-12) and day of the month of a day number. */
-export function dayParts(day: number): { year: number; month: number; day: number } {
-  const d = new Date(day * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-/** `YYYY-MM-DD` of a day number. */
-export function formatDay(day: number): string {
-  const p = dayParts(day);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-}
-
-/** Day of the week of a day number: 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
-export function weekday(day: number): number {
-  return (((day + 4) % 7) + 7) % 7;
-}
-
 /** True for Saturday and Sunday. */
 export function isWeekend(day: number): boolean {
-  const w = weekday(day);
+  const w = weekdayOf(day);
   return w === 0 || w === 6;
 }
 
 /** The UTC instant (ms) of `minutes` after midnight, New York wall clock, on `day`. */
 export function newYorkWallMs(day: number, minutes: number): number {
-  const p = dayParts(day);
+  const p = civilDate(day);
   return wallClockToUtcMs(NEW_YORK, p.year, p.month, p.day, Math.floor(minutes / 60), minutes % 60);
 }
 
@@ -91,7 +69,7 @@ export function parseDay(input: unknown, field = 'date'): number {
     const y = Number(m[1]);
     const mo = Number(m[2]);
     const d = Number(m[3]);
-    if (!isValidDate(y, mo, d)) throw new ValidationError(`Not a real date: "${input}"`, { field });
+    if (!isRealDate(y, mo, d)) throw new ValidationError(`Not a real date: "${input}"`, { field });
     checkYear(y, field, `"${input}"`);
     return dayNumber(y, mo, d);
   }
@@ -112,7 +90,7 @@ export function dayOfInstant(input: unknown, field = 'instant'): number {
   if (utcYear < MIN_YEAR - 1 || utcYear > MAX_YEAR + 1)
     checkYear(utcYear, field, input.toISOString());
   const day = newYorkDayOf(ms);
-  checkYear(dayParts(day).year, field, input.toISOString());
+  checkYear(civilDate(day).year, field, input.toISOString());
   return day;
 }
 

@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors/validation-error';
+import { formatDayNumber } from '../time/civil-date';
 import {
   checkYearArgument,
   dayOfInstant,
-  formatDay,
   isWeekend,
   MAX_DAY,
   MIN_DAY,
@@ -127,7 +127,7 @@ export class MarketCalendar {
     const out: string[] = [];
     const last = parseDay(to, 'to');
     for (let day = parseDay(from, 'from'); day <= last; day++) {
-      if (this.#isTrading(day)) out.push(formatDay(day));
+      if (this.#isTrading(day)) out.push(formatDayNumber(day));
     }
     return out;
   }
@@ -135,7 +135,7 @@ export class MarketCalendar {
   /** The first trading day strictly after `date`. */
   nextTradingDay(date: string | Date): string {
     for (let day = parseDay(date) + 1; day <= MAX_DAY; day++) {
-      if (this.#isTrading(day)) return formatDay(day);
+      if (this.#isTrading(day)) return formatDayNumber(day);
     }
     throw new ValidationError('No trading day before the end of the supported years', {
       field: 'date',
@@ -145,7 +145,7 @@ export class MarketCalendar {
   /** The last trading day strictly before `date`. */
   previousTradingDay(date: string | Date): string {
     for (let day = parseDay(date) - 1; day >= MIN_DAY; day--) {
-      if (this.#isTrading(day)) return formatDay(day);
+      if (this.#isTrading(day)) return formatDayNumber(day);
     }
     throw new ValidationError('No trading day after the start of the supported years', {
       field: 'date',
@@ -162,7 +162,7 @@ export class MarketCalendar {
     const table = this.#year(checkYearArgument(year));
     return [...table.closures]
       .sort((a, b) => a[0] - b[0])
-      .map(([day, name]) => ({ date: formatDay(day), name }));
+      .map(([day, name]) => ({ date: formatDayNumber(day), name }));
   }
 
   /** Why the market is closed on that weekday, or `null` when it trades (and on weekends). */
@@ -187,9 +187,12 @@ export class MarketCalendar {
     const day = parseDay(date);
     checkReason(reason, 'reason');
     if (isWeekend(day)) {
-      throw new ValidationError(`${formatDay(day)} is a weekend; the market is closed anyway`, {
-        field: 'date',
-      });
+      throw new ValidationError(
+        `${formatDayNumber(day)} is a weekend; the market is closed anyway`,
+        {
+          field: 'date',
+        },
+      );
     }
     this.#closures.set(day, reason);
     this.#earlyCloses.delete(day);
@@ -218,7 +221,7 @@ export class MarketCalendar {
     checkReason(reason, 'reason');
     if (!this.#isTrading(day)) {
       const why = isWeekend(day) ? 'a weekend' : `closed (${this.closureReason(date)})`;
-      throw new ValidationError(`${formatDay(day)} is ${why}; it has no session to shorten`, {
+      throw new ValidationError(`${formatDayNumber(day)} is ${why}; it has no session to shorten`, {
         field: 'date',
       });
     }
@@ -247,7 +250,7 @@ export class MarketCalendar {
     if (!this.#isTrading(day)) return null;
     const early = this.#year(yearOf(day)).earlyCloses.get(day);
     return {
-      date: formatDay(day),
+      date: formatDayNumber(day),
       open: new Date(newYorkWallMs(day, OPEN)),
       close: new Date(newYorkWallMs(day, early ? early.minutes : CLOSE)),
       earlyClose: early !== undefined,

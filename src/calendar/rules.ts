@@ -1,4 +1,4 @@
-import { dayNumber, weekday } from './days';
+import { dayNumber, weekdayOf } from '../time/civil-date';
 
 /**
  * The recurring NYSE holidays and early closes, computed per year (NYSE Rule 7.2 and the
@@ -38,13 +38,13 @@ const SATURDAY = 6;
 /** The `n`-th `dow` (0 = Sunday) of a month. */
 function nthWeekday(year: number, month: number, dow: number, n: number): number {
   const first = dayNumber(year, month, 1);
-  return first + ((dow - weekday(first) + 7) % 7) + (n - 1) * 7;
+  return first + ((dow - weekdayOf(first) + 7) % 7) + (n - 1) * 7;
 }
 
 /** The last `dow` of a month. */
 function lastWeekday(year: number, month: number, dow: number): number {
   const last = dayNumber(year, month + 1, 0);
-  return last - ((weekday(last) - dow + 7) % 7);
+  return last - ((weekdayOf(last) - dow + 7) % 7);
 }
 
 /** Easter Sunday (Gregorian), by the anonymous "Meeus/Jones/Butcher" computus. */
@@ -72,7 +72,7 @@ export function easterSunday(year: number): number {
  * a Friday that ends a yearly accounting period, so a Saturday New Year's Day is not observed.
  */
 function observed(out: RuleClosure[], day: number, name: string, saturdayToFriday = true): void {
-  const w = weekday(day);
+  const w = weekdayOf(day);
   if (w === SATURDAY) {
     if (saturdayToFriday) out.push({ day: day - 1, name: `${name} (observed)` });
   } else if (w === SUNDAY) {
@@ -116,7 +116,7 @@ export function ruleClosures(year: number): RuleClosure[] {
 export function ruleEarlyCloses(year: number): RuleEarlyClose[] {
   const out: RuleEarlyClose[] = [];
   if (year >= 1995) {
-    const july4 = weekday(dayNumber(year, 7, 4));
+    const july4 = weekdayOf(dayNumber(year, 7, 4));
     if (july4 === TUESDAY || july4 === WEDNESDAY || july4 === FRIDAY) {
       out.push({
         day: dayNumber(year, 7, 3),
@@ -146,7 +146,7 @@ export function ruleEarlyCloses(year: number): RuleEarlyClose[] {
       reason: 'Day after Thanksgiving',
     });
     const eve = dayNumber(year, 12, 24);
-    const w = weekday(eve);
+    const w = weekdayOf(eve);
     if (w >= MONDAY && w <= THURSDAY) {
       out.push({ day: eve, minutes: ONE_PM, reason: 'Christmas Eve' });
     }

@@ -1,4 +1,5 @@
-import { dayParts, parseDay, parseTime } from './days';
+import { civilDate } from '../time/civil-date';
+import { parseDay, parseTime } from './days';
 import { NYSE_ONE_OFF_CLOSURES, NYSE_ONE_OFF_EARLY_CLOSES } from './one-offs';
 import { ruleClosures, ruleEarlyCloses } from './rules';
 
@@ -24,7 +25,7 @@ export interface YearTable {
 
 /** The year of a day number. */
 export function yearOf(day: number): number {
-  return dayParts(day).year;
+  return civilDate(day).year;
 }
 
 function groupByYear<T>(

@@ -1,6 +1,14 @@
 export type { ExtractCallOptions, PipelineExtractor } from '../extractor';
+export type { BackfillRejectEntry, BackfillRejectsReport } from '../load/backfill-rejects';
 export { DEFAULT_MAX_REFETCHES } from './backfill';
 export { assertDataset, DATASETS, type Dataset, intradayDataset } from './datasets';
+export {
+  type BudgetSource,
+  type HealthCheckItem,
+  type HealthCheckOptions,
+  type HealthReport,
+  healthCheck,
+} from './health';
 export { DEFAULT_STALE_JOB_AFTER_MS } from './lease';
 export {
   type BackfillOptions,
@@ -9,18 +17,7 @@ export {
   type PipelineOptions,
   type RunOptions,
 } from './pipeline';
-export {
-  type BudgetSource,
-  type FreshnessEntry,
-  getStatus,
-  type HealthCheckItem,
-  type HealthCheckOptions,
-  type HealthReport,
-  healthCheck,
-  type StatusOptions,
-  type StatusReport,
-} from './status';
-export type { BackfillRejectEntry, BackfillRejectsReport } from './status-rejects';
+export { type FreshnessEntry, getStatus, type StatusOptions, type StatusReport } from './status';
 export type {
   BackfillMonth,
   BackfillProgress,

@@ -1,5 +1,6 @@
 import type { DeadJobRow } from '../load/job-log';
-import type { HealthCheckItem, StatusReport } from './status';
+import type { HealthCheckItem } from './health';
+import type { StatusReport } from './status';
 
 type Failure = StatusReport['recentFailures'][number];
 

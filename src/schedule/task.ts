@@ -2,7 +2,7 @@ import type { MarketCalendar } from '../calendar';
 import type { Clock } from '../clock';
 import type { DbHandle } from '../db/types';
 import { errorCodeOf } from '../errors/stock-etl-error';
-import { type BudgetSource, healthCheck } from '../pipeline/status';
+import { type BudgetSource, healthCheck } from '../pipeline/health';
 import type { ResolvedJob } from './resolve';
 import type { SchedulePipeline, ScheduleRunResult } from './types';
 

@@ -3,8 +3,8 @@ import type { Clock } from '../clock';
 import type { DbHandle } from '../db/types';
 import type { Logger } from '../logger';
 import type { Dataset } from '../pipeline/datasets';
+import type { BudgetSource, HealthReport } from '../pipeline/health';
 import type { BatchOptions } from '../pipeline/pipeline';
-import type { BudgetSource, HealthReport } from '../pipeline/status';
 import type { BatchResult } from '../pipeline/types';
 
 /** When a job's cron times count, judged by the market calendar. */

@@ -1,4 +1,4 @@
-import { dayNumber } from './format';
+import { dayNumberOf } from '../time/civil-date';
 import { Prng } from './prng';
 import type { SymbolProfile } from './profile';
 
@@ -58,7 +58,7 @@ export function buildDailySeries(
   const r = new Prng(profile.seed);
   const { sigma, basePrice } = profile;
   const logBase = Math.log(basePrice);
-  const splitDay = profile.split ? dayNumber(profile.split.date) : Number.POSITIVE_INFINITY;
+  const splitDay = profile.split ? dayNumberOf(profile.split.date) : Number.POSITIVE_INFINITY;
   const ratio = profile.split?.ratio ?? 1;
   let splitDone = false;
   let price = basePrice;
@@ -76,7 +76,7 @@ export function buildDailySeries(
     const open = price * Math.exp(gap);
     const close = price * Math.exp(move);
     let coef = 1;
-    if (!splitDone && dayNumber(date) >= splitDay) {
+    if (!splitDone && dayNumberOf(date) >= splitDay) {
       splitDone = true;
       coef = ratio;
     }
@@ -172,7 +172,7 @@ export function aggregate(s: DailySeries, period: 'weekly' | 'monthly'): DailySe
     period === 'monthly'
       ? (d: string) => d.slice(0, 7)
       : (d: string) => {
-          const day = dayNumber(d);
+          const day = dayNumberOf(d);
           return String(day - ((day + 3) % 7)); // the Monday of its week
         };
   const out = alloc(n);

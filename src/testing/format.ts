@@ -4,8 +4,6 @@
  * `JSON.stringify` keeps generation well above a million bars per second.
  */
 
-const DAY_MS = 86_400_000;
-
 /** `PAD4[n]` is `n` as four digits (`0007`), for the fractional part of a 4-dp price. */
 const PAD4: string[] = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
 
@@ -35,29 +33,6 @@ export function fixed4(value: number): string {
 export function priceShort(units: number): string {
   const v = units / 10_000;
   return Number.isInteger(v) ? v.toFixed(1) : String(v);
-}
-
-/** `YYYY-MM-DD` → days since 1970-01-01. */
-export function dayNumber(date: string): number {
-  return Math.floor(
-    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) /
-      DAY_MS,
-  );
-}
-
-/** Days since 1970-01-01 → `YYYY-MM-DD`. */
-export function dateOfDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Adds `days` calendar days to a `YYYY-MM-DD` date. */
-export function addDays(date: string, days: number): string {
-  return dateOfDay(dayNumber(date) + days);
-}
-
-/** Day of week of a `YYYY-MM-DD` date, 0 = Sunday. */
-export function weekday(date: string): number {
-  return (dayNumber(date) + 4) % 7;
 }
 
 /** Escapes a string as a JSON string literal (only used for small, non-hot values). */

@@ -1,3 +1,4 @@
+import { addDays } from '../time/civil-date';
 import type { PartialDay } from './daily-series';
 import { etDate, etDateTime, type SessionIndex } from './sessions';
 
@@ -29,7 +30,7 @@ export function dailyRange(
     const openMs = w.midnightUtc + w.open * 60_000;
     const closeMs = w.midnightUtc + w.close * 60_000;
     if (nowMs < openMs) {
-      latest = sessions.previousOrSame(previousDate(today));
+      latest = sessions.previousOrSame(addDays(today, -1));
       lastRefreshed = latest;
     } else if (nowMs < closeMs) {
       partial = { fraction: Math.max(1e-6, (nowMs - openMs) / (closeMs - openMs)) };
@@ -37,12 +38,6 @@ export function dailyRange(
     }
   }
   return { days: sessions.tradingDays(historyStart, latest), partial, lastRefreshed };
-}
-
-function previousDate(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
 }
 
 /** Binary search of an ascending date list; -1 when absent. */

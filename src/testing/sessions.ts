@@ -1,5 +1,5 @@
+import { addDays, dayNumberOf } from '../time/civil-date';
 import { NEW_YORK, utcMsToWallClock, zonedDate } from '../time/zone';
-import { addDays, dayNumber } from './format';
 
 /**
  * The part of `MarketCalendar` (src/calendar) the fake needs. Accepting the interface instead of
@@ -87,7 +87,7 @@ export class SessionIndex {
     if (c && c.from === from && c.to === to) return c.days;
     const days = this.calendar.tradingDaysBetween(from, to);
     // Only the long history list is worth keeping; it is asked for on every daily request.
-    if (dayNumber(to) - dayNumber(from) > 366) this.daysCache = { from, to, days };
+    if (dayNumberOf(to) - dayNumberOf(from) > 366) this.daysCache = { from, to, days };
     return days;
   }
 

@@ -1,3 +1,4 @@
+import { addDays } from '../time/civil-date';
 import {
   csvReply,
   datatypeOf,
@@ -9,7 +10,7 @@ import {
   type RequestContext,
 } from './context';
 import { aggregate, buildDailySeries, type DailySeries, sliceSeries } from './daily-series';
-import { addDays, fixed4, price4, priceShort } from './format';
+import { fixed4, price4, priceShort } from './format';
 import { writeIntraday } from './intraday-series';
 import { dailyRange, indexOfDate } from './market-time';
 import { INDEX_CATALOG, indexProfile, type SymbolProfile, stockProfile } from './profile';

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors/validation-error';
+import { DAY_MS } from './civil-date';
 
 /**
  * Wall-clock ↔ UTC conversion with real IANA rules, independent of the host's `TZ`.
@@ -9,7 +10,6 @@ import { ValidationError } from '../errors/validation-error';
  */
 
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -126,13 +126,6 @@ export function wallClockToUtcMs(
   if (bOk) return b;
   // In the gap: shift forward by the gap length (use the offset from before the transition).
   return a;
-}
-
-/** True when `year-month-day` names a real calendar date (proleptic Gregorian). */
-export function isValidDate(year: number, month: number, day: number): boolean {
-  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
-  if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** The wall-clock parts of instant `utcMs` in `zone`. @internal */

@@ -1,6 +1,6 @@
 import type { MarketCalendar } from '../calendar/market-calendar';
 import { ValidationError } from '../errors/validation-error';
-import { formatDate, readDigits, weekday } from './dates';
+import { formatDate, readDigits, weekday } from '../time/civil-date';
 
 /**
  * Date bounds: what can exist. A bar dated 2099 or 1700 is not data, and one such bar stored

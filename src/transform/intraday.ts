@@ -6,6 +6,7 @@ import {
 } from '../alpha-vantage/types';
 import { describeValue } from '../bounded-text';
 import { ValidationError } from '../errors/validation-error';
+import { readDigits } from '../time/civil-date';
 import { NEW_YORK } from '../time/zone';
 import {
   ClosedDays,
@@ -15,7 +16,6 @@ import {
   WEEKDAY_NAMES,
 } from './bounds';
 import { ResultBuilder, type TransformContext } from './context';
-import { readDigits } from './dates';
 import { IsoFormatter } from './iso';
 import type { IntradayPriceRow, TransformResult } from './rows';
 import { SeenInstants } from './seen-instants';

@@ -4,7 +4,7 @@
  * times cheaper than a `Date` allocation plus `toISOString` per row.
  */
 
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../time/civil-date';
 
 const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, i) =>
   i < 10 ? `0${i}` : String(i),

@@ -1,10 +1,10 @@
 import type { BulkQuote, Quote } from '../alpha-vantage/types';
 import { describeValue } from '../bounded-text';
 import { ValidationError } from '../errors/validation-error';
+import { formatDate, parseIsoDate } from '../time/civil-date';
 import { NEW_YORK } from '../time/zone';
 import { EARLIEST_DAILY_DATE, latestDate, latestInstant, rangeProblem } from './bounds';
 import { type RejectPolicy, ResultBuilder } from './context';
-import { formatDate, parseIsoDate } from './dates';
 import { IsoFormatter } from './iso';
 import { isPlaceholder } from './nullish';
 import type { QuoteRow, TransformResult } from './rows';

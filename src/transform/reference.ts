@@ -1,7 +1,7 @@
 import type { CompanyOverview, ListingEntry } from '../alpha-vantage/types';
 import { describeValue } from '../bounded-text';
+import { parseIsoDate } from '../time/civil-date';
 import { type RejectPolicy, ResultBuilder } from './context';
-import { parseIsoDate } from './dates';
 import { isPlaceholder, textOrNull } from './nullish';
 import type { StockRow, TransformResult } from './rows';
 

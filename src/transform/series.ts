@@ -1,5 +1,6 @@
 import type { AdjustedPriceBar, IndexBar, PriceBar, TimeSeries } from '../alpha-vantage/types';
 import { describeValue } from '../bounded-text';
+import { parseIsoDate } from '../time/civil-date';
 import {
   ClosedDays,
   type DateRange,
@@ -10,7 +11,7 @@ import {
   rangeProblem,
 } from './bounds';
 import { ResultBuilder, type TransformContext } from './context';
-import { monthStart, parseIsoDate, weekStart } from './dates';
+import { monthStart, weekStart } from './dates';
 import type { DailyPriceRow, IndexPriceRow, PeriodPriceRow, TransformResult } from './rows';
 import { validateAdjusted, validateBar } from './validate';
 

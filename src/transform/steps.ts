@@ -1,8 +1,8 @@
 import { INTRADAY_INTERVALS } from '../alpha-vantage/types';
 import { describeValue } from '../bounded-text';
 import { StepError } from '../errors/step-error';
+import { parseIsoDate } from '../time/civil-date';
 import { type RejectPolicy, ResultBuilder } from './context';
-import { parseIsoDate } from './dates';
 import type {
   DailyPriceRow,
   IndexPriceRow,

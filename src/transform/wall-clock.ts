@@ -1,7 +1,7 @@
 import { describeValue } from '../bounded-text';
 import { ValidationError } from '../errors/validation-error';
+import { daysInMonth, readDigits, weekday } from '../time/civil-date';
 import { NEW_YORK, wallClockToUtcMs, zoneOffsetMinutes } from '../time/zone';
-import { daysInMonth, readDigits, weekday } from './dates';
 
 /**
  * Fast parsing of exchange wall-clock keys (`YYYY-MM-DD HH:MM:SS[.mmm]`) into UTC instants.

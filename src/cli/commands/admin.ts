@@ -1,5 +1,6 @@
 import { installSchema } from '../../db/install';
-import { getStatus, healthCheck } from '../../pipeline/status';
+import { healthCheck } from '../../pipeline/health';
+import { getStatus } from '../../pipeline/status';
 import { type CliContext, extractorFor, schemaOption } from '../context';
 import { requireSchema } from '../open-db';
 import { formatHealth, formatStatus } from '../output';

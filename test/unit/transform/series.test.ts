@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AdjustedPriceBar, IndexBar } from '../../../src/alpha-vantage/types';
-import { isValidDate } from '../../../src/time/zone';
+import { isRealDate } from '../../../src/time/civil-date';
 import { monthStart, weekStart } from '../../../src/transform/dates';
 import {
   transformDaily,
@@ -266,7 +266,7 @@ describe('weekStart and monthStart', () => {
         fc.integer({ min: 1, max: 12 }),
         fc.integer({ min: 1, max: 31 }),
         (y, m, d) => {
-          fc.pre(isValidDate(y, m, d));
+          fc.pre(isRealDate(y, m, d));
           const date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
           expect(monthStart(date)).toBe(`${date.slice(0, 7)}-01`);
         },

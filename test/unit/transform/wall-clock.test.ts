@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidDate, NEW_YORK, utcMsToWallClock, zoneOffsetMinutes } from '../../../src/time/zone';
+import { isRealDate } from '../../../src/time/civil-date';
+import { NEW_YORK, utcMsToWallClock, zoneOffsetMinutes } from '../../../src/time/zone';
 import { IsoFormatter } from '../../../src/transform/iso';
 import {
   parseEasternTimestamp,
@@ -114,7 +115,7 @@ describe('Eastern wall clock → UTC', () => {
         fc.integer({ min: 1, max: 31 }),
         fc.integer({ min: 0, max: 86_399 }),
         (year, month, day, sod) => {
-          fc.pre(isValidDate(year, month, day));
+          fc.pre(isRealDate(year, month, day));
           const [h, m, s] = [Math.floor(sod / 3600), Math.floor(sod / 60) % 60, sod % 60];
           const expected = easternToUtcReference(year, month, day, h, m, s);
           const text = wallText({ year, month, day, hour: h, minute: m, second: s });
