@@ -52,7 +52,7 @@ const QUICK: Plan = {
   limiter: { perSecond: 20, seconds: 2, callers: 4, runs: 3, leewayMs: 0 },
   memory: { months: 2, runs: 1 },
   pglite: { symbols: 2, bars: 1_000, runs: 3 },
-  stream: { symbols: 5, perDay: 300, runs: 1 },
+  stream: { symbols: 5, perDay: 150, runs: 1 },
 };
 
 const SECTIONS = ['load', 'pipeline', 'limiter', 'memory', 'pglite', 'stream'] as const;

@@ -133,6 +133,7 @@ export class StreamingService {
    * every quote changes. Simulated; sends no request.
    */
   async estimateDailyRequests(): Promise<number> {
+    await this.#rememberedMode();
     const budget = (await this.#planner.context(this.#symbols, false)).budget;
     return estimateDailyRequests(this.#opts, this.#symbols, this.#mode, budget?.perDay ?? null);
   }
@@ -198,6 +199,7 @@ export class StreamingService {
     this.#starting = (async () => {
       await this.#loop; // a loop still winding down after stop()
       await this.#seed();
+      await this.#rememberedMode();
       const controller = new AbortController();
       this.#controller = controller;
       this.#running = true;
@@ -220,6 +222,22 @@ export class StreamingService {
     if (this.#starting) await this.#starting.catch(() => {});
     this.#controller?.abort(new AbortedError('The streaming service was stopped'));
     await this.#loop;
+  }
+
+  /** `auto` mode: a remembered premium refusal of bulk quotes means GLOBAL_QUOTE from the start. */
+  async #rememberedMode(): Promise<void> {
+    const { extractor, logger } = this.#opts;
+    if (this.#mode !== 'bulk' || this.#opts.mode !== 'auto') return;
+    if (typeof extractor.refusals !== 'function') return;
+    try {
+      const refused = (await extractor.refusals()).some(
+        (r) => r.endpoint === 'REALTIME_BULK_QUOTES' && (r.parameter ?? null) === null,
+      );
+      if (refused) this.#mode = 'quote';
+    } catch (error) {
+      // The first bulk request finds out instead (a remembered refusal costs no request).
+      logger.warn('streaming: could not read remembered refusals', { error: String(error) });
+    }
   }
 
   /** Reads the newest stored quote of each symbol so `skipUnchanged` survives restarts. */

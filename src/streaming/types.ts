@@ -28,6 +28,12 @@ export interface StreamingExtractor {
    * `adaptive` strategies before every plan. Without it they only keep to `intervalMs`.
    */
   budget?(): Promise<StreamingBudget>;
+  /**
+   * What the key was refused as premium and is remembered (`AlphaVantageExtractor.refusals()`):
+   * with `mode: 'auto'`, a remembered refusal of REALTIME_BULK_QUOTES means GLOBAL_QUOTE from the
+   * start.
+   */
+  refusals?(): Promise<ReadonlyArray<{ endpoint: string; parameter: unknown }>>;
 }
 
 /** How quotes are fetched. */

@@ -186,7 +186,10 @@ describeEachDb('StreamingService strategies over a simulated session', (ctx: DbC
 
     // Remembered with the key's entitlements: a new service asks for bulk quotes no more.
     const again = rig.service({ mode: 'auto', symbols: ['IBM', 'MSFT'] });
+    const switchesAgain: unknown[] = [];
+    again.on('mode:switch', (e) => switchesAgain.push(e));
     await runDay(again, rig.clock.now() + 2 * 60_000);
+    expect(switchesAgain).toEqual([]); // known from the start
     expect(rig.fake.requestCount({ function: 'REALTIME_BULK_QUOTES' })).toBe(1);
     expect(again.mode).toBe('quote');
   });
