@@ -166,7 +166,10 @@ export async function runWork(
   work: Work,
 ) {
   const pipeline = new Pipeline(options);
-  const batch = await pipeline.runBatch(work.symbols, work.datasets);
+  const batch =
+    work.symbols.length > 0
+      ? await pipeline.runBatch(work.symbols, work.datasets)
+      : { jobs: [], failed: 0, succeeded: 0, totals: { apiCalls: 0 } };
   const backfill = work.backfill
     ? await pipeline.backfillIntraday(work.backfill.symbol, {
         interval: '5min',
