@@ -101,7 +101,7 @@ const describeCase = (model: Model, labels: string[]) => `${model.base.name}: ${
 
 describe('fuzzing mutated recorded responses', () => {
   it('in memory: parse + Transformer end in a typed error or correct rows', async () => {
-    const numRuns = sized(1_000, 11_000);
+    const numRuns = sized(400, 11_000);
     let cases = 0;
     let typedErrors = 0;
     let withRows = 0;
@@ -162,11 +162,12 @@ describe('fuzzing mutated recorded responses', () => {
     expect(cases).toBe(numRuns);
   });
 
-  it('a 50 MB body ends as rows or a typed error, bounded', async () => {
+  it('a 50 MB body (5 MB at the quick size) ends as rows or a typed error, bounded', async () => {
     const model = modelOf(BASES[0] as (typeof BASES)[number]);
-    model.extra.push(['padding', 'x'.repeat(50 * 1024 * 1024)]);
+    const mb = sized(5, 50);
+    model.extra.push(['padding', 'x'.repeat(mb * 1024 * 1024)]);
     const body = render(model);
-    expect(body.length).toBeGreaterThan(50 * 1024 * 1024);
+    expect(body.length).toBeGreaterThan(mb * 1024 * 1024);
     const out = await inMemory(model, body, true);
     if ('error' in out) {
       expect(isStockEtlError(out.error), String(out.error)).toBe(true);
@@ -180,8 +181,8 @@ describe('fuzzing mutated recorded responses', () => {
       fuzz_cases: 1,
       summary:
         'error' in out
-          ? `typed ${(out.error as { code: string }).code}`
-          : `${out.rows.length} rows, ${out.rejects} rejects`,
+          ? `${mb} MB: typed ${(out.error as { code: string }).code}`
+          : `${mb} MB: ${out.rows.length} rows, ${out.rejects} rejects`,
     });
   });
 });
@@ -198,7 +199,7 @@ describe.runIf(HAS_PG)('fuzzing through the fake server and a Pipeline [pg]', ()
   });
 
   it('stored rows are input rows, the watermark is the newest stored bar', async () => {
-    const numRuns = sized(25, 150);
+    const numRuns = sized(15, 150);
     const schema = await freshSchema(pool, 'fuzz_db', schemas);
     const q = `"${schema}"`;
     let cases = 0;

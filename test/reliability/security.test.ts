@@ -26,6 +26,7 @@ import {
   pgPool,
   report,
   safeJson,
+  sized,
 } from './harness';
 import { type Interpolation, scanSqlTemplates } from './sql-scan';
 
@@ -145,12 +146,18 @@ describe.runIf(HAS_PG)('the API key never leaks', () => {
       STOCK_ETL_SCHEMA: cliSchema,
       STOCK_ETL_BUDGET_SCHEMA: cliSchema,
     };
-    for (const args of [
+    const commands = [
       ['run', 'IBM', 'MSFT', '--dataset', 'daily'],
-      ['run', 'IBM', '--dataset', 'daily', '--json'],
       ['status'],
-      ['health', '--json'],
-    ]) {
+      ...sized(
+        [],
+        [
+          ['run', 'IBM', '--dataset', 'daily', '--json'],
+          ['health', '--json'],
+        ],
+      ),
+    ];
+    for (const args of commands) {
       const run = await runCli(args, { env });
       captured.cli?.push(`${args.join(' ')} → ${run.code}\n${run.stdout}\n${run.stderr}`);
     }
@@ -269,7 +276,11 @@ describe('dependencies', () => {
       encoding: 'utf8',
       timeout: 60_000,
     });
-    let parsed: { metadata?: { vulnerabilities?: Record<string, number> }; error?: unknown };
+    let parsed: {
+      metadata?: { vulnerabilities?: Record<string, number> };
+      error?: unknown;
+      message?: string;
+    };
     try {
       parsed = JSON.parse(run.stdout || '{}');
     } catch {
@@ -279,7 +290,9 @@ describe('dependencies', () => {
     if (!counts) {
       // No report: the registry could not be reached (or npm failed) — say so, do not fail.
       const why = String(
-        (parsed.error as { summary?: string })?.summary ?? run.stderr ?? 'no output',
+        parsed.message ??
+          (parsed.error as { summary?: string })?.summary ??
+          (run.stderr || run.error?.message || 'no output'),
       ).slice(0, 200);
       report({ summary: `npm audit unavailable (offline?): ${why.replace(/\s+/g, ' ')}` });
       return;
