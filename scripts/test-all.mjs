@@ -20,6 +20,14 @@ const steps = [
     ['vitest', 'run', '--project', 'integration'],
     { TZ: 'America/Los_Angeles' },
   ],
+  // The reliability suite (issue 12) at its quick size: fault matrix, fuzzing, key-leak scan.
+  // Its own step (not a vitest project) so it runs at a size of its own and writes its figures
+  // to .tmp/reliability-results.quick.json; `npm run reliability` is the full run.
+  [
+    `reliability suite, quick${process.env.DATABASE_URL ? '' : ' (no DATABASE_URL: database scenarios skipped)'}`,
+    'node',
+    ['scripts/reliability.mjs', '--quick'],
+  ],
   ['build', 'npm', ['run', '--silent', 'build']],
   ['docs (typedoc, warnings are errors)', 'npx', ['typedoc', '--logLevel', 'Warn']],
   ['package checks (publint, attw)', 'node', ['scripts/check-package.mjs']],

@@ -185,5 +185,12 @@ function objectDuplicates(
 ): Map<string, DuplicateKey> {
   const first = isObject(series) ? Object.values(series)[0] : undefined;
   const openKey = isObject(first) ? Object.keys(first).find((k) => /open$/i.test(k)) : undefined;
-  return findDuplicateKeys(text, openKey, parsed) ?? new Map();
+  // Only bars that carry an open field count: one without it would hide a repeated timestamp.
+  const withOpen =
+    openKey === undefined || !isObject(series)
+      ? parsed
+      : Object.values(series).filter(
+          (bar) => isObject(bar) && Object.keys(bar).some((k) => /open$/i.test(k)),
+        ).length;
+  return findDuplicateKeys(text, openKey, withOpen) ?? new Map();
 }

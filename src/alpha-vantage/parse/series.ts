@@ -201,7 +201,19 @@ export function parseTimeSeries(
   const timeRe = spec.intraday ? DATE_TIME_RE : DATE_RE;
   const first = series[times[0] as string];
   const cached = isObject(first) ? keyMap(first) : {};
-  const duplicates = findDuplicateKeys(text, cached.open, times.length);
+  // The cheap duplicate count compares the first field's occurrences in the text with the bars
+  // that carry it: a bar without it (or a first bar without it) must not hide a repeated timestamp.
+  let openKey = cached.open;
+  let withOpen = 0;
+  for (const t of times) {
+    const bar = series[t];
+    if (!isObject(bar)) continue;
+    const key = openKey !== undefined && Object.hasOwn(bar, openKey) ? openKey : keyMap(bar).open;
+    if (key === undefined) continue;
+    withOpen++;
+    openKey ??= key;
+  }
+  const duplicates = findDuplicateKeys(text, openKey, withOpen);
   const bars: (PriceBar | AdjustedPriceBar)[] = [];
   const malformed: MalformedBar[] = [];
   const reject = (time: string | null, reason: string, raw: unknown) => {

@@ -95,6 +95,24 @@ describe('duplicated timestamps', () => {
     );
   });
 
+  it('a conflicting copy is found even when another bar lacks the first field (fuzz, issue 12)', () => {
+    // One bar without "1. open" and one extra copy used to cancel out in the cheap count: the
+    // conflict went unseen and JSON.parse's last copy was loaded as if it were the only one.
+    const noOpen = barText().replace(/"1\. open": "100\.0000",\s*/, '');
+    const text = body([
+      ['2024-03-15', noOpen],
+      GOOD[1]!,
+      ['2024-03-14', barText('"100.0000"', '99.5000')],
+      GOOD[2]!,
+    ]);
+    const s = parseTimeSeries(text, daily, 'report');
+    expect(s.bars.map((b) => b.time)).toEqual(['2024-03-13']);
+    expect(s.malformed.map((m) => [m.time, m.reason.slice(0, 22)])).toEqual([
+      ['2024-03-15', expect.any(String)],
+      ['2024-03-14', 'duplicated timestamp: '],
+    ]);
+  });
+
   it('INDEX_DATA arrays: an identical entry is one bar, a conflicting one is malformed', () => {
     const entry = (date: string, close = '2') => ({ date, open: '1', high: '2', low: '1', close });
     const ctx = { endpoint: 'INDEX_DATA', symbol: 'SPX' };
