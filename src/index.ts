@@ -6,6 +6,15 @@
  */
 
 export * from './alpha-vantage';
+// Issue 13: scale-out — the rate limit shared by every process using one key (per second and per
+// minute; per day stays the budget store's), and its PostgreSQL implementation. The queue itself
+// (pg-boss) is the separate entry point `stock-etl/queue`.
+export type {
+  RateAcquireResult,
+  RateTicket,
+  RateWindow,
+  SharedRateLimit,
+} from './alpha-vantage/shared-rate-limit';
 export * from './calendar';
 export { type Clock, systemClock } from './clock';
 export * from './db';
@@ -37,6 +46,11 @@ export {
   type UpsertOptions,
   upsertRows,
 } from './load';
+export {
+  DEFAULT_IN_FLIGHT_TIMEOUT_MS,
+  PostgresRateLimit,
+  type PostgresRateLimitOptions,
+} from './load/postgres-rate-limit';
 export { type LogFields, type Logger, noopLogger } from './logger';
 export type { RowsCommitted } from './pipeline';
 export * from './pipeline';
