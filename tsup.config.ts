@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // The library: dual ESM + CommonJS with per-condition type declarations.
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', queue: 'src/queue/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

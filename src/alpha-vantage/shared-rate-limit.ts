@@ -27,8 +27,13 @@ export type RateAcquireResult =
 export interface RateTicket {
   /** Random token of the holder. */
   readonly holder: string;
-  /** The `(windowMs, slot)` pairs taken. */
-  readonly slots: readonly { windowMs: number; slot: number }[];
+  /** The slots taken, one per window. */
+  readonly slots: readonly {
+    /** The window the slot belongs to. */
+    windowMs: number;
+    /** The slot's number in the window's ring. */
+    slot: number;
+  }[];
 }
 
 /**
