@@ -11,6 +11,8 @@ export const COMMANDS = [
   'stream',
   'schedule',
   'budget',
+  'enqueue',
+  'worker',
 ] as const;
 
 /** A subcommand. */
@@ -32,6 +34,8 @@ const OPTIONS = {
   schema: { type: 'string' },
   json: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'poll-interval': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -54,6 +58,8 @@ const ALLOWED: Record<Command, string[]> = {
   stream: ['interval', 'extended-hours', 'always'],
   schedule: ['once', 'jobs', 'cron', 'config', 'allow-over-budget'],
   budget: [],
+  enqueue: ['dataset', 'interval', 'from', 'to'],
+  worker: ['concurrency', 'poll-interval'],
 };
 
 /**
