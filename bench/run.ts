@@ -7,7 +7,7 @@
  * Always exits 0 when the measurements ran: missed targets are flagged, not fatal, so a noisy CI
  * machine never fails a build on timing. A crash (e.g. no database) exits 1.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newPool, serverVersion } from './lib/db';
@@ -19,6 +19,7 @@ import { benchLoad, type LoadSizes } from './sections/load';
 import { benchMemory, type MemorySizes } from './sections/memory';
 import { benchPglite, type PgliteSizes } from './sections/pglite';
 import { benchPipeline, type PipelineSizes } from './sections/pipeline';
+import { benchScaleout, type ScaleoutSizes } from './sections/scaleout';
 
 interface Plan {
   load: LoadSizes;
@@ -26,6 +27,7 @@ interface Plan {
   limiter: LimiterSizes;
   memory: MemorySizes;
   pglite: PgliteSizes;
+  scaleout: ScaleoutSizes;
 }
 
 const FULL: Plan = {
@@ -41,6 +43,7 @@ const FULL: Plan = {
   limiter: { perSecond: 20, seconds: 10, callers: 4, runs: 3, leewayMs: 0 },
   memory: { months: 24, runs: 3 },
   pglite: { symbols: 10, bars: 10_000, runs: 3 },
+  scaleout: { perSecond: 20, seconds: 10, callers: 4, runs: 3, costRequests: 2_000 },
 };
 
 const QUICK: Plan = {
@@ -49,9 +52,10 @@ const QUICK: Plan = {
   limiter: { perSecond: 20, seconds: 2, callers: 4, runs: 3, leewayMs: 0 },
   memory: { months: 2, runs: 1 },
   pglite: { symbols: 2, bars: 1_000, runs: 3 },
+  scaleout: { perSecond: 20, seconds: 2, callers: 4, runs: 1, costRequests: 200 },
 };
 
-const SECTIONS = ['load', 'pipeline', 'limiter', 'memory', 'pglite'] as const;
+const SECTIONS = ['load', 'pipeline', 'limiter', 'memory', 'pglite', 'scaleout'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]) {
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
     await section('limiter', () => benchLimiter(plan.limiter, log));
     await section('memory', () => benchMemory(pool, plan.memory, log));
     await section('pglite', () => benchPglite(plan.pglite, log));
+    await section('scaleout', () => benchScaleout(pool, plan.scaleout, log));
   } finally {
     await pool.end();
   }
@@ -124,17 +129,21 @@ async function main(): Promise<void> {
       'loader_insert_rows_s ÷ naive_insert_rows_s',
     );
   }
-  const targets = evaluateTargets(figures);
   const totalSeconds = (performance.now() - started) / 1000;
+  // Merge by key: figures of sections not measured this time (`--only`) stay as they were.
+  const previous = readPrevious(args.out);
+  const merged = { ...previous?.figures, ...figures };
   const results = {
     machine: describeMachine(postgres),
     generatedAt: new Date().toISOString(),
     mode: args.quick ? 'quick' : 'full',
     totalSeconds: Math.round(totalSeconds * 10) / 10,
-    sizes: plan,
-    figures,
-    targets,
+    sections: [...args.only],
+    sizes: { ...previous?.sizes, ...pick(plan, args.only) },
+    figures: merged,
+    targets: evaluateTargets(merged),
   };
+  const targets = evaluateTargets(figures);
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   log('');
@@ -147,6 +156,22 @@ async function main(): Promise<void> {
       : `TARGETS MISSED: ${missed.map(([name]) => name).join(', ')} (see bench/README.md)`,
   );
   log(`Wrote ${args.out} in ${totalSeconds.toFixed(1)} s.`);
+}
+
+/** The results file already at `path`, if any (its figures are kept unless measured again). */
+function readPrevious(
+  path: string,
+): { figures?: Record<string, Figure>; sizes?: Record<string, unknown> } | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function pick(plan: Plan, only: Set<Section>): Partial<Plan> {
+  return Object.fromEntries(Object.entries(plan).filter(([k]) => only.has(k as Section)));
 }
 
 main().catch((error: unknown) => {

@@ -4,7 +4,10 @@
 -- flight; when the answer arrives the slot becomes free again one window later. So no window of
 -- the server's ever sees more than `limit` arrivals, whatever the number of processes. Times are
 -- the database server's clock (ms since the epoch), so the machines' clocks need not agree.
-CREATE TABLE :SCHEMA.api_rate_slots (
+-- UNLOGGED: two writes per request must not wait for a WAL flush each (measured: ~4 ms per commit
+-- with synchronous_commit on). The slots only matter for the next minute; after a database crash
+-- the table is empty and the workers create the slots again (free: one window may be spent twice).
+CREATE UNLOGGED TABLE :SCHEMA.api_rate_slots (
   key_hash   text    NOT NULL,
   origin     text    NOT NULL,
   window_ms  integer NOT NULL,
@@ -17,3 +20,6 @@ CREATE TABLE :SCHEMA.api_rate_slots (
   holder     bigint  NOT NULL DEFAULT 0,
   PRIMARY KEY (key_hash, origin, window_ms, slot)
 );
+
+-- A take looks for the longest-free slot of a window: the oldest `free_at` first.
+CREATE INDEX api_rate_slots_free ON :SCHEMA.api_rate_slots (key_hash, origin, window_ms, free_at);

