@@ -176,10 +176,10 @@ export class RateLimiter {
       await store.clearExhausted(scope, day);
     }
     const ticket = await this.#acquireShared(signal, endpoint);
-    const releaseShared = (delivered: boolean) =>
+    const releaseShared = (delivered: boolean, answeredMsAgo = 0) =>
       ticket && this.#o.shared
         ? this.#o.shared
-            .release(scope, ticket, delivered)
+            .release(scope, ticket, delivered, answeredMsAgo)
             .catch((error) => this.#o.onStoreError('release a shared rate slot', error))
         : undefined;
     const used = await store.take(scope, day, limits.perDay).catch(async (error) => {
@@ -206,7 +206,8 @@ export class RateLimiter {
       this.#released = undefined;
       this.#wake = undefined;
       wake?.();
-      await releaseShared(outcome?.delivered !== false);
+      // The shared window counts from the answer too, not from this (later) release statement.
+      await releaseShared(outcome?.delivered !== false, clock.now() - slot.t);
       if (outcome?.delivered === false) {
         // Never reached the service: it used none of the server's windows nor of its day.
         this.#slots = this.#slots.filter((s) => s !== slot);

@@ -54,9 +54,17 @@ export interface SharedRateLimit {
   tryAcquire(scope: BudgetScope, windows: readonly RateWindow[]): Promise<RateAcquireResult>;
   /**
    * The request holding `ticket` got its answer (or failed): its slots become free one window
-   * from now. `delivered: false` means it never reached the service: its slots are free at once.
+   * after the answer arrived. `delivered: false` means it never reached the service: its slots
+   * are free at once.
+   * @param answeredMsAgo - how long ago the answer arrived (a duration, so no two clocks need to
+   *   agree); the window counts from then, not from this call. @default 0
    */
-  release(scope: BudgetScope, ticket: RateTicket, delivered: boolean): Promise<void>;
+  release(
+    scope: BudgetScope,
+    ticket: RateTicket,
+    delivered: boolean,
+    answeredMsAgo?: number,
+  ): Promise<void>;
 }
 
 /** The shared windows of the per-second and per-minute limits (per-day is the budget store's). @internal */

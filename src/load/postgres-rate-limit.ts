@@ -108,12 +108,17 @@ export class PostgresRateLimit implements SharedRateLimit {
   }
 
   /** {@inheritDoc SharedRateLimit.release} */
-  async release(scope: BudgetScope, ticket: RateTicket, delivered: boolean): Promise<void> {
+  async release(
+    scope: BudgetScope,
+    ticket: RateTicket,
+    delivered: boolean,
+    answeredMsAgo = 0,
+  ): Promise<void> {
     if (ticket.slots.length === 0) return;
     await this.#db.query(
       `UPDATE ${this.#table} r
           SET free_at = CASE WHEN $6::boolean
-                THEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint + r.window_ms
+                THEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $7::bigint + r.window_ms
                 ELSE 0 END,
               released = true, holder = 0
          FROM unnest($3::int[], $4::int[]) AS t(window_ms, slot)
@@ -126,6 +131,7 @@ export class PostgresRateLimit implements SharedRateLimit {
         ticket.slots.map((s) => s.slot),
         ticket.holder,
         delivered,
+        Math.max(0, Math.round(answeredMsAgo)),
       ],
     );
   }
