@@ -2,7 +2,7 @@ import { defineConfig, type Options } from 'tsup';
 
 // The library, shared by its ESM and CommonJS builds.
 const library: Options = {
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', queue: 'src/queue/index.ts' },
   // Per-condition declarations (.d.ts / .d.cts); `@internal` declarations are left out of them.
   dts: { compilerOptions: { stripInternal: true } },
   sourcemap: true,

@@ -19,6 +19,7 @@ import { benchLoad, type LoadSizes } from './sections/load';
 import { benchMemory, type MemorySizes } from './sections/memory';
 import { benchPglite, type PgliteSizes } from './sections/pglite';
 import { benchPipeline, type PipelineSizes } from './sections/pipeline';
+import { benchScaleout, type ScaleoutSizes } from './sections/scaleout';
 import { benchStream, type StreamSizes } from './sections/stream';
 
 interface Plan {
@@ -28,6 +29,7 @@ interface Plan {
   memory: MemorySizes;
   pglite: PgliteSizes;
   stream: StreamSizes;
+  scaleout: ScaleoutSizes;
 }
 
 const FULL: Plan = {
@@ -44,6 +46,7 @@ const FULL: Plan = {
   memory: { months: 24, runs: 3 },
   pglite: { symbols: 10, bars: 10_000, runs: 3 },
   stream: { symbols: 10, perDay: 1000, runs: 3 },
+  scaleout: { perSecond: 20, seconds: 10, callers: 4, runs: 3, costRequests: 2_000 },
 };
 
 const QUICK: Plan = {
@@ -53,9 +56,10 @@ const QUICK: Plan = {
   memory: { months: 2, runs: 1 },
   pglite: { symbols: 2, bars: 1_000, runs: 3 },
   stream: { symbols: 5, perDay: 150, runs: 1 },
+  scaleout: { perSecond: 20, seconds: 2, callers: 4, runs: 1, costRequests: 200 },
 };
 
-const SECTIONS = ['load', 'pipeline', 'limiter', 'memory', 'pglite', 'stream'] as const;
+const SECTIONS = ['load', 'pipeline', 'limiter', 'memory', 'pglite', 'stream', 'scaleout'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]) {
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
     await section('memory', () => benchMemory(pool, plan.memory, log));
     await section('pglite', () => benchPglite(plan.pglite, log));
     await section('stream', () => benchStream(plan.stream, log));
+    await section('scaleout', () => benchScaleout(pool, plan.scaleout, log));
   } finally {
     await pool.end();
   }

@@ -4,7 +4,7 @@
 // consumer of the tarball with `skipLibCheck: false` (ESM and CommonJS), requires it the way Node
 // 20.0–20.18 would, and type-checks and runs the examples against the built package.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -48,6 +48,30 @@ try {
     ],
     { stdio: 'inherit' },
   );
+  // `stock-etl/queue` loads from both module systems, and the main entry never loads pg-boss (an
+  // optional peer dependency): embedded users do not install it.
+  execFileSync(
+    'node',
+    [
+      '-e',
+      "const q = require('stock-etl/queue'); if (typeof q.startWorker !== 'function' || typeof q.enqueueBatch !== 'function') process.exit(1)",
+    ],
+    { stdio: 'inherit' },
+  );
+  execFileSync(
+    'node',
+    [
+      '--input-type=module',
+      '-e',
+      "const q = await import('stock-etl/queue'); if (typeof q.enqueueBackfill !== 'function') process.exit(1)",
+    ],
+    { stdio: 'inherit' },
+  );
+  for (const file of ['dist/index.js', 'dist/index.cjs']) {
+    if (readFileSync(file, 'utf8').includes('pg-boss')) {
+      throw new Error(`${file} mentions pg-boss: the main entry must not load it`);
+    }
+  }
   execFileSync('node', ['dist/cli.js', '--help'], { stdio: 'ignore' });
   // The examples type-check against the built declarations, as a user's code would.
   execFileSync('npx', ['tsc', '--noEmit', '-p', 'tsconfig.examples.json'], { stdio: 'inherit' });

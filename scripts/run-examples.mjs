@@ -3,7 +3,8 @@
 // through package.json "exports" to dist/ (tsx with tsconfig.examples.json, which maps no paths
 // to src/). Each must exit 0, write nothing to stderr and end with "<name>: ok". Offline: no
 // DATABASE_URL and no API key reach them (embedded database, fake server or saved files).
-// Run after `npm run build`; `scripts/check-package.mjs` does.
+// Run after `npm run build`; `scripts/check-package.mjs` does. examples/scale-out.ts needs
+// PostgreSQL and pg-boss: it runs only when DATABASE_URL is set (and is given only that).
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ const EXAMPLES = [
   'composed-pipeline',
   'custom-strategy', // issue 15
 ];
+const WITH_POSTGRES = process.env.DATABASE_URL ? ['scale-out'] : [];
 const CONCURRENCY = 2; // the CI machine has 2 cores; each example starts its own PGlite
 const TIMEOUT_MS = 180_000;
 
@@ -33,7 +35,11 @@ function run(name) {
     const started = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}.ts`], {
       cwd: root,
-      env: { ...env, TSX_TSCONFIG_PATH: resolve(root, 'tsconfig.examples.json') },
+      env: {
+        ...env,
+        ...(WITH_POSTGRES.includes(name) ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+        TSX_TSCONFIG_PATH: resolve(root, 'tsconfig.examples.json'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -53,7 +59,7 @@ function run(name) {
   });
 }
 
-const queue = [...EXAMPLES];
+const queue = [...EXAMPLES, ...WITH_POSTGRES];
 const results = [];
 await Promise.all(
   Array.from({ length: CONCURRENCY }, async () => {

@@ -43,6 +43,12 @@ export {
 export type { MalformedRowsMode } from './alpha-vantage/parse/series';
 export { FREE_ALTERNATIVES, type FreeAlternative } from './alpha-vantage/premium';
 export type { BudgetSnapshot, RateBudget, RateLimits } from './alpha-vantage/rate-limiter';
+export type {
+  RateAcquireResult,
+  RateTicket,
+  RateWindow,
+  SharedRateLimit,
+} from './alpha-vantage/shared-rate-limit';
 export {
   type AdjustedPriceBar,
   type BulkQuote,
@@ -163,11 +169,17 @@ export type { EventMap, Listener } from './events';
 // The Extractor port another source implements.
 export type { ExtractCallOptions, Extractor, PipelineExtractor } from './extractor';
 
-// Load: the Loader, its table map and counts, the shared budget store, backfill reject counts.
+// Load: the Loader, its table map and counts, the shared budget store and rate limit, backfill
+// reject counts.
 export type { BackfillRejectEntry, BackfillRejectsReport } from './load/backfill-rejects';
 export type { LoadTable, LoadTables, TableLoadOptions } from './load/load-tables';
 export { type LoadCallOptions, Loader, type LoaderOptions } from './load/loader';
 export { PostgresBudgetStore, type PostgresBudgetStoreOptions } from './load/postgres-budget-store';
+export {
+  DEFAULT_IN_FLIGHT_TIMEOUT_MS,
+  PostgresRateLimit,
+  type PostgresRateLimitOptions,
+} from './load/postgres-rate-limit';
 export type { ColumnSpec, ColumnType, TableSpec } from './load/table-spec';
 export type { LoadCounts, LoadMethod, UpsertOptions } from './load/upsert';
 

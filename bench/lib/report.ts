@@ -46,6 +46,16 @@ export function evaluateTargets(f: Record<string, Figure>): Record<string, Targe
     f.limiter_server_rejections?.max,
     (v) => v === 0,
   );
+  for (const n of [1, 2, 4]) {
+    const name = `scaleout_utilization_${n}`;
+    add(name, '≥ 0.97 (median)', f[name]?.median, (v) => v >= 0.97);
+  }
+  add(
+    'scaleout_server_rejections',
+    '= 0 (every run)',
+    f.scaleout_server_rejections?.max,
+    (v) => v === 0,
+  );
   add('backfill_peak_rss_mb', '≤ 200 MB (worst run)', f.backfill_peak_rss_mb?.max, (v) => v <= 200);
   add(
     'rss_growth_mb_per_month',

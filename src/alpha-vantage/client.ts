@@ -75,6 +75,7 @@ export class AlphaVantageClient {
       limits: o.limits,
       clock: o.clock,
       store: o.budgetStore,
+      shared: o.sharedRateLimit,
       scope: this.scope,
       zone: o.budgetTimeZone,
       onWait: (waitMs, budget, endpoint) => {

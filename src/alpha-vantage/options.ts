@@ -6,6 +6,7 @@ import { type BudgetStore, MemoryBudgetStore } from './budget-store';
 import { DEFAULT_ENTITLEMENT_TTL_MS } from './entitlements';
 import type { MalformedRowsMode } from './parse/series';
 import type { RateLimits } from './rate-limiter';
+import type { SharedRateLimit } from './shared-rate-limit';
 
 /** Alpha Vantage subscription plans. */
 export type AlphaVantagePlan =
@@ -119,6 +120,13 @@ export interface AlphaVantageExtractorOptions {
    */
   budgetStore?: BudgetStore;
   /**
+   * The per-second and per-minute limits shared with every other process using the key (e.g. a
+   * `PostgresRateLimit`): consulted before each request, after this extractor's own windows.
+   * Without it each process paces only itself, and N processes together send N times the plan's rate.
+   * @default undefined (the limits are this extractor's alone)
+   */
+  sharedRateLimit?: SharedRateLimit;
+  /**
    * How long a premium refusal is remembered (no request is sent for it meanwhile). Alpha Vantage
    * moves endpoints and parameters in and out of premium, and keys get upgraded, so it expires.
    * @default 604800000 (7 days)
@@ -152,6 +160,7 @@ export interface ResolvedOptions {
   clock: Clock;
   logger: Logger;
   budgetStore: BudgetStore;
+  sharedRateLimit: SharedRateLimit | undefined;
   budgetTimeZone: string;
   malformedRows: MalformedRowsMode;
   entitlementTtlMs: number;
@@ -251,6 +260,7 @@ export function resolveOptions(options: AlphaVantageExtractorOptions): ResolvedO
     clock: options.clock ?? systemClock,
     logger: options.logger ?? noopLogger,
     budgetStore: options.budgetStore ?? new MemoryBudgetStore(),
+    sharedRateLimit: options.sharedRateLimit,
     budgetTimeZone: zone,
     malformedRows,
   };

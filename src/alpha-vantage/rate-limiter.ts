@@ -2,6 +2,12 @@ import type { Clock } from '../clock';
 import { AbortedError, throwIfAborted } from '../errors/aborted-error';
 import { DailyLimitError } from '../errors/api-errors';
 import { type BudgetScope, type BudgetStore, budgetDay, budgetResetAt } from './budget-store';
+import {
+  acquireShared,
+  type RateTicket,
+  type SharedRateLimit,
+  sharedWindows,
+} from './shared-rate-limit';
 
 /** Resolved request budgets; `null` means no limit of that kind. */
 export interface RateLimits {
@@ -13,8 +19,11 @@ export interface RateLimits {
   perDay: number | null;
 }
 
-/** Which budget made a request wait. `adaptive`/`cooldown`: slowed down after a server rate-limit notice. */
-export type RateBudget = 'second' | 'minute' | 'adaptive' | 'cooldown';
+/**
+ * Which budget made a request wait. `adaptive`/`cooldown`: slowed down after a server rate-limit
+ * notice; `shared`: the rate limit shared with other processes (`sharedRateLimit`).
+ */
+export type RateBudget = 'second' | 'minute' | 'adaptive' | 'cooldown' | 'shared';
 
 /** Snapshot of the daily budget (what `extractor.budget()` returns). */
 export interface BudgetSnapshot {
@@ -53,6 +62,8 @@ export interface RateLimiterOptions {
   limits: RateLimits;
   clock: Clock;
   store: BudgetStore;
+  /** The per-second and per-minute windows shared with other processes, if any. */
+  shared?: SharedRateLimit | undefined;
   scope: BudgetScope;
   /** IANA zone whose midnight starts a budget day. */
   zone: string;
@@ -166,8 +177,19 @@ export class RateLimiter {
       this.#markChecked = true;
       await store.clearExhausted(scope, day);
     }
-    const used = await store.take(scope, day, limits.perDay);
+    const ticket = await this.#acquireShared(signal, endpoint);
+    const releaseShared = (delivered: boolean, answeredMsAgo = 0) =>
+      ticket && this.#o.shared
+        ? this.#o.shared
+            .release(scope, ticket, delivered, answeredMsAgo)
+            .catch((error) => this.#o.onStoreError('release a shared rate slot', error))
+        : undefined;
+    const used = await store.take(scope, day, limits.perDay).catch(async (error) => {
+      await releaseShared(false);
+      throw error;
+    });
     if (used === null) {
+      await releaseShared(false);
       const resetsAt = budgetResetAt(day, this.#o.zone);
       throw new DailyLimitError(
         `The daily Alpha Vantage budget${limits.perDay === null ? '' : ` of ${limits.perDay} requests`} is spent; it resets at ${resetsAt.toISOString()}`,
@@ -186,12 +208,31 @@ export class RateLimiter {
       this.#released = undefined;
       this.#wake = undefined;
       wake?.();
+      // The shared window counts from the answer too, not from this (later) release statement.
+      await releaseShared(outcome?.delivered !== false, clock.now() - slot.t);
       if (outcome?.delivered === false) {
         // Never reached the service: it used none of the server's windows nor of its day.
         this.#slots = this.#slots.filter((s) => s !== slot);
         await store.refund(scope, day).catch((error) => this.#o.onStoreError('refund', error));
       }
     };
+  }
+
+  /** Takes a slot of the shared windows (when configured), waiting as long as they are full. */
+  async #acquireShared(
+    signal: AbortSignal | undefined,
+    endpoint: string,
+  ): Promise<RateTicket | undefined> {
+    const { shared, limits, clock, scope } = this.#o;
+    const windows = shared ? sharedWindows(limits) : [];
+    if (!shared || windows.length === 0) return undefined;
+    return acquireShared(
+      shared,
+      scope,
+      windows,
+      (ms) => clock.sleep(ms, signal),
+      (ms) => this.#o.onWait(ms, 'shared', endpoint),
+    );
   }
 
   /** Resolves when any in-flight request answers (or rejects when `signal` aborts). */

@@ -11,6 +11,8 @@ export const COMMANDS = [
   'stream',
   'schedule',
   'budget',
+  'enqueue',
+  'worker',
 ] as const;
 
 /** A subcommand. */
@@ -33,6 +35,8 @@ const OPTIONS = {
   schema: { type: 'string' },
   json: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'poll-interval': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -55,6 +59,8 @@ const ALLOWED: Record<Command, string[]> = {
   stream: ['interval', 'extended-hours', 'always', 'strategy'],
   schedule: ['once', 'jobs', 'cron', 'config', 'allow-over-budget'],
   budget: [],
+  enqueue: ['dataset', 'interval', 'from', 'to'],
+  worker: ['concurrency', 'poll-interval'],
 };
 
 /**

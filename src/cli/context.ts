@@ -1,4 +1,5 @@
 import { AlphaVantageExtractor } from '../alpha-vantage/extractor';
+import type { SharedRateLimit } from '../alpha-vantage/shared-rate-limit';
 import { DEFAULT_SCHEMA } from '../db/identifier';
 import { PostgresBudgetStore } from '../load/postgres-budget-store';
 import type { Command, Flags } from './args';
@@ -37,7 +38,7 @@ export function extractorFor(
   ctx: CliContext,
   opened: OpenedDb,
   apiKey: string,
-  options: { spends: boolean },
+  options: { spends: boolean; sharedRateLimit?: SharedRateLimit },
 ): AlphaVantageExtractor {
   const { budgetSchema } = ctx.env;
   // The data schema is installed by the command itself; only a separate budget schema needs it.
@@ -48,5 +49,6 @@ export function extractorFor(
     signal: ctx.interrupts.signal,
     budgetStore: new PostgresBudgetStore(opened.db, { schema: budgetSchema, install }),
     ...(ctx.env.baseUrl ? { baseUrl: ctx.env.baseUrl } : {}),
+    ...(options.sharedRateLimit ? { sharedRateLimit: options.sharedRateLimit } : {}),
   });
 }

@@ -16,6 +16,10 @@ export interface CliEnv {
   schema: string | undefined;
   /** Schema of the key's shared budget and remembered refusals (`STOCK_ETL_BUDGET_SCHEMA`). */
   budgetSchema: string;
+  /** pg-boss schema of `enqueue` and `worker` (`STOCK_ETL_QUEUE_SCHEMA`). */
+  queueSchema: string;
+  /** How often workers look for jobs of dead workers, seconds (`STOCK_ETL_QUEUE_MAINTENANCE_SECONDS`). */
+  queueMaintenanceSeconds: number | undefined;
 }
 
 /**
@@ -60,9 +64,22 @@ export function readEnv(env: NodeJS.ProcessEnv, cwd: string, schemaFlag?: string
     plan,
     schema,
     budgetSchema,
+    queueSchema: env.STOCK_ETL_QUEUE_SCHEMA || 'pgboss',
+    queueMaintenanceSeconds: maintenanceSeconds(env.STOCK_ETL_QUEUE_MAINTENANCE_SECONDS),
   };
   checkExtractorSettings(settings);
   return settings;
+}
+
+function maintenanceSeconds(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(
+      `STOCK_ETL_QUEUE_MAINTENANCE_SECONDS must be a whole number of seconds ≥ 1, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
 }
 
 /** The API key, or a usage error that says where to get one. */

@@ -11,6 +11,7 @@ import { isStockEtlError, isValidationError } from '../errors';
 import { type Command, parseInvocation } from './args';
 import { health, initDb, status } from './commands/admin';
 import { budget } from './commands/budget';
+import { enqueue, worker } from './commands/queue';
 import { backfill, run } from './commands/run';
 import { schedule } from './commands/schedule';
 import { stream } from './commands/stream';
@@ -40,6 +41,12 @@ Commands:
   budget [reset|forget]                     the key's requests today, its daily-limit mark and
                                             premium refusals; reset clears today's daily-limit
                                             mark, forget the remembered refusals
+  enqueue SYMBOL... [--dataset DATASET]...  queue jobs for workers (needs DATABASE_URL, pg-boss)
+  enqueue SYMBOL --interval 1min --from YYYY-MM [--to YYYY-MM]
+                                            queue a backfill, one job per month
+  worker [--concurrency N] [--poll-interval SECONDS]
+                                            run queued jobs until SIGTERM; every worker shares
+                                            the key's limits through the database
 
 The original system's spellings work too:
   --single SYMBOL            = run SYMBOL
@@ -65,6 +72,9 @@ Environment (a .env file in the working directory is read too; the real environm
   STOCK_ETL_SCHEMA        schema name
   STOCK_ETL_BUDGET_SCHEMA schema of the key's budget, shared by every data schema (default stock_etl)
   STOCK_ETL_DATA_DIR      embedded database folder (default ./.stock-etl)
+  STOCK_ETL_QUEUE_SCHEMA  pg-boss schema of enqueue and worker (default pgboss)
+  STOCK_ETL_QUEUE_MAINTENANCE_SECONDS
+                          how often workers retry jobs of dead workers (default 60)
 
 Exit codes: 0 ok, 1 a job/check/the database failed, 2 bad usage, 130 Ctrl-C, 143 SIGTERM.`;
 
@@ -77,6 +87,8 @@ const COMMANDS: Record<Command, (ctx: CliContext) => Promise<number>> = {
   stream,
   schedule,
   budget,
+  enqueue,
+  worker,
 };
 
 /** Options of {@link main} (for tests and embedding). */

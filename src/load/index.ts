@@ -9,6 +9,11 @@ export type { LoadTable, LoadTables, TableLoadOptions } from './load-tables';
 export { type LoadCallOptions, Loader, type LoaderOptions } from './loader';
 export { PostgresBudgetStore, type PostgresBudgetStoreOptions } from './postgres-budget-store';
 export {
+  DEFAULT_IN_FLIGHT_TIMEOUT_MS,
+  PostgresRateLimit,
+  type PostgresRateLimitOptions,
+} from './postgres-rate-limit';
+export {
   advanceWatermark,
   boundedRawJson,
   type LedgerMonth,
