@@ -33,7 +33,14 @@ export interface StreamingExtractor {
    * with `mode: 'auto'`, a remembered refusal of REALTIME_BULK_QUOTES means GLOBAL_QUOTE from the
    * start.
    */
-  refusals?(): Promise<ReadonlyArray<{ endpoint: string; parameter: unknown }>>;
+  refusals?(): Promise<
+    ReadonlyArray<{
+      /** The refused Alpha Vantage `function`. */
+      endpoint: string;
+      /** The refused parameter value, or `null` when the whole endpoint was refused. */
+      parameter: unknown;
+    }>
+  >;
 }
 
 /** How quotes are fetched. */
