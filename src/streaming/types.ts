@@ -33,7 +33,14 @@ export interface StreamingExtractor {
    * with `mode: 'auto'`, a remembered refusal of REALTIME_BULK_QUOTES means GLOBAL_QUOTE from the
    * start.
    */
-  refusals?(): Promise<ReadonlyArray<{ endpoint: string; parameter: unknown }>>;
+  refusals?(): Promise<
+    ReadonlyArray<{
+      /** The refused Alpha Vantage `function`. */
+      endpoint: string;
+      /** The refused parameter value, or `null` when the whole endpoint was refused. */
+      parameter: unknown;
+    }>
+  >;
 }
 
 /** How quotes are fetched. */
@@ -103,7 +110,8 @@ export interface StreamingOptions {
    */
   strategy?: StreamStrategyName | StreamStrategy;
   /**
-   * Do not store a quote whose price, volume and latest trading day equal the last stored quote
+   * Do not store a quote whose values (all but the observation time, compared as numbers — the
+   * loader's rule, see `quoteSignature`) equal the last stored quote
    * of that symbol (it is still counted and emitted, with `changed: false`). The last stored
    * quotes are read from `stock_quotes` on `start()`, so a restart does not duplicate rows.
    * @default true
@@ -128,7 +136,7 @@ export const MAX_STREAM_SYMBOLS = 1000;
 
 /** A stored (or skipped) quote, as emitted by the `quote` event. */
 export interface StreamQuote extends QuoteRow {
-  /** False when price, volume and trading day equal the previous quote of this symbol. */
+  /** False when every value but the observation time equals the previous quote of this symbol. */
   changed: boolean;
   /** True when the row was written to `stock_quotes` in this cycle. */
   stored: boolean;
