@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'stock-etl-pack-'));
 // The consumer lives inside the repository so that its imports of pg, valibot, @types/node and
 // TypeScript itself resolve to our node_modules; stock-etl resolves to the unpacked tarball.
+mkdirSync(resolve('.tmp'), { recursive: true }); // absent on a clean checkout
 const consumer = mkdtempSync(join(resolve('.tmp'), 'consumer-'));
 try {
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
