@@ -172,6 +172,14 @@ export type { ExtractCallOptions, Extractor, PipelineExtractor } from './extract
 // Load: the Loader, its table map and counts, the shared budget store and rate limit, backfill
 // reject counts.
 export type { BackfillRejectEntry, BackfillRejectsReport } from './load/backfill-rejects';
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_COPY_THRESHOLD,
+  DEFAULT_LOAD_METHOD,
+  LOAD_METHODS,
+  type LoadMethod,
+  type UpsertOptions,
+} from './load/load-options';
 export type { LoadTable, LoadTables, TableLoadOptions } from './load/load-tables';
 export { type LoadCallOptions, Loader, type LoaderOptions } from './load/loader';
 export { PostgresBudgetStore, type PostgresBudgetStoreOptions } from './load/postgres-budget-store';
@@ -181,7 +189,7 @@ export {
   type PostgresRateLimitOptions,
 } from './load/postgres-rate-limit';
 export type { ColumnSpec, ColumnType, TableSpec } from './load/table-spec';
-export type { LoadCounts, LoadMethod, UpsertOptions } from './load/upsert';
+export type { LoadCounts } from './load/upsert';
 
 // Logging: the injectable logger.
 export { type LogFields, type Logger, noopLogger } from './logger';

@@ -5,6 +5,14 @@ export {
   type JobLogFinish,
   startJobLog,
 } from './job-log';
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_COPY_THRESHOLD,
+  DEFAULT_LOAD_METHOD,
+  LOAD_METHODS,
+  type LoadMethod,
+  type UpsertOptions,
+} from './load-options';
 export type { LoadTable, LoadTables, TableLoadOptions } from './load-tables';
 export { type LoadCallOptions, Loader, type LoaderOptions } from './loader';
 export { PostgresBudgetStore, type PostgresBudgetStoreOptions } from './postgres-budget-store';
@@ -25,10 +33,4 @@ export {
   readWatermark,
 } from './progress';
 export type { ColumnSpec, ColumnType, TableSpec } from './table-spec';
-export {
-  type LoadCounts,
-  type LoadMethod,
-  NO_COUNTS,
-  type UpsertOptions,
-  upsertRows,
-} from './upsert';
+export { type LoadCounts, NO_COUNTS, upsertRows } from './upsert';

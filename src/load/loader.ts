@@ -11,15 +11,16 @@ import type {
   RejectedRow,
   StockRow,
 } from '../transform/rows';
+import { resolveUpsertOptions, type UpsertOptions } from './load-options';
 import type { LoadTable, LoadTables, TableLoadOptions } from './load-tables';
 import { quarantineRows } from './progress';
 import { unchangedQuotes } from './quotes';
 import { deactivateStocks, upsertStocks } from './stocks';
 import { dailySpec, indexPriceSpec, intradaySpec, periodSpec, quoteSpec } from './tables';
-import { type LoadCounts, type LoadMethod, type UpsertOptions, upsertRows } from './upsert';
+import { type LoadCounts, upsertRows } from './upsert';
 
-/** Options of {@link Loader}. */
-export interface LoaderOptions {
+/** Options of {@link Loader}: the database, the schema, and the load tuning ({@link UpsertOptions}). */
+export interface LoaderOptions extends UpsertOptions {
   /** A `pg.Pool`, `pg.Client` or PGlite instance. */
   db: DbHandle;
   /**
@@ -27,22 +28,6 @@ export interface LoaderOptions {
    * @default 'stock_etl'
    */
   schema?: string;
-  /**
-   * How rows reach PostgreSQL: `unnest` batches, `copy` through a staging table, or `auto`
-   * (COPY from `copyThreshold` rows).
-   * @default 'auto'
-   */
-  method?: LoadMethod;
-  /**
-   * Rows per unnest statement.
-   * @default 5000
-   */
-  batchSize?: number;
-  /**
-   * Rows from which `auto` uses COPY.
-   * @default 5000
-   */
-  copyThreshold?: number;
 }
 
 /** Per-call options of the `load*` methods. */
@@ -111,11 +96,7 @@ export class Loader {
     this.db = toDb(options.db);
     this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.#q = quoteSchema(this.schema);
-    this.#upsert = {
-      method: options.method ?? 'auto',
-      batchSize: options.batchSize ?? 5000,
-      copyThreshold: options.copyThreshold ?? 5000,
-    };
+    this.#upsert = resolveUpsertOptions(options, 'options');
   }
 
   /**

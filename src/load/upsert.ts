@@ -1,6 +1,12 @@
 import type { Db } from '../db/types';
 import { sqlstateOf } from '../errors/database-error';
 import { copyChunks } from './copy-text';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_COPY_THRESHOLD,
+  DEFAULT_LOAD_METHOD,
+  type UpsertOptions,
+} from './load-options';
 import type { TableSpec } from './table-spec';
 
 /** What a load did, row by row: exact, from PostgreSQL's own answer. */
@@ -11,29 +17,6 @@ export interface LoadCounts {
   updated: number;
   /** Existing rows whose values were already the same (not rewritten). */
   unchanged: number;
-}
-
-/** How rows reach the table. */
-export type LoadMethod = 'auto' | 'unnest' | 'copy';
-
-/** How rows are written: the statement kind and batch sizes (see {@link LoaderOptions}). */
-export interface UpsertOptions {
-  /**
-   * `unnest`: `INSERT … SELECT FROM unnest($1::text[], …)` in batches; `copy`: `COPY` into a
-   * temporary staging table, then one `INSERT … SELECT`; `auto`: copy from `copyThreshold` rows.
-   * @default 'auto'
-   */
-  method?: LoadMethod;
-  /**
-   * Rows per unnest statement.
-   * @default 5000
-   */
-  batchSize?: number;
-  /**
-   * From how many rows `auto` switches to COPY.
-   * @default 5000
-   */
-  copyThreshold?: number;
 }
 
 /** Zero counts. */
@@ -330,8 +313,8 @@ export async function upsertRows<R>(
   options: UpsertOptions = {},
 ): Promise<LoadCounts> {
   if (input.length === 0) return { ...NO_COUNTS };
-  const method = options.method ?? 'auto';
-  const copyThreshold = options.copyThreshold ?? 5000;
+  const method = options.method ?? DEFAULT_LOAD_METHOD;
+  const copyThreshold = options.copyThreshold ?? DEFAULT_COPY_THRESHOLD;
   const useCopy = method === 'copy' || (method === 'auto' && input.length >= copyThreshold);
   const s = statements(spec, q);
   const scan = useCopy && spec.range ? scanKeys(spec, input) : undefined;
@@ -358,7 +341,7 @@ export async function upsertRows<R>(
       ({ inserted, updated } = await mergeStaged(tx, s, rows.length));
       await tx.exec(`TRUNCATE ${s.stageName}`);
     } else {
-      const batchSize = Math.max(1, options.batchSize ?? 5000);
+      const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
       for (let start = 0; start < rows.length; start += batchSize) {
         const batch = rows.slice(start, start + batchSize);
         const params = spec.columns.map((c) => batch.map(c.get));

@@ -14,8 +14,10 @@ import type { Db, DbHandle } from '../db/types';
 import { ValidationError } from '../errors/validation-error';
 import { type Listener, TypedEmitter } from '../events';
 import type { Extractor } from '../extractor';
-import type { Loader, LoadMethod } from '../load';
+import type { UpsertOptions } from '../load/load-options';
+import type { Loader } from '../load/loader';
 import { type Logger, noopLogger } from '../logger';
+import { integerFrom, oneOf, parseOptions } from '../options';
 import { REJECT_POLICIES, type RejectPolicy } from '../transform/context';
 import type { TransformSteps } from '../transform/steps';
 import type { Transformer } from '../transform/transformer';
@@ -94,14 +96,7 @@ export interface PipelineOptions {
   /** Where to log. @default noopLogger */
   logger?: Logger;
   /** Tuning of the default loader (method, batch size, COPY threshold); see `loader`. */
-  load?: {
-    /** How rows reach PostgreSQL: `unnest`, `copy` or `auto`. @default 'auto' */
-    method?: LoadMethod;
-    /** Rows per unnest statement. @default 5000 */
-    batchSize?: number;
-    /** Rows from which `auto` uses COPY. @default 5000 */
-    copyThreshold?: number;
-  };
+  load?: UpsertOptions;
   /**
    * For jobs without a lease (see `leases`): how long a `running` job may go without a heartbeat
    * before it is taken for dead and marked failed (code `STALE`). This pipeline's own jobs
@@ -214,11 +209,8 @@ export class Pipeline {
         },
       );
     }
-    const policy = options.rejectPolicy ?? 'quarantine';
-    if (!REJECT_POLICIES.includes(policy)) {
-      throw new ValidationError(`rejectPolicy must be one of ${REJECT_POLICIES.join(', ')}`, {
-        field: 'options.rejectPolicy',
-      });
+    if (options.rejectPolicy !== undefined) {
+      parseOptions(oneOf(REJECT_POLICIES), options.rejectPolicy, 'options.rejectPolicy');
     }
     this.#concurrency = positiveInt(options.concurrency ?? 2, 'options.concurrency');
     const staleJobAfterMs = positiveInt(
@@ -407,15 +399,9 @@ export class Pipeline {
 }
 
 function nonNegativeInt(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new ValidationError(`${field} must be an integer >= 0, got ${value}`, { field });
-  }
-  return value;
+  return parseOptions(integerFrom(0), value, field);
 }
 
 function positiveInt(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new ValidationError(`${field} must be a positive integer, got ${value}`, { field });
-  }
-  return value;
+  return parseOptions(integerFrom(1), value, field);
 }

@@ -2,7 +2,8 @@ import type { MarketCalendar } from '../calendar';
 import type { Clock } from '../clock';
 import type { Db } from '../db/types';
 import { ValidationError } from '../errors/validation-error';
-import { Loader, type LoadMethod } from '../load';
+import { resolveUpsertOptions, type UpsertOptions } from '../load/load-options';
+import { Loader } from '../load/loader';
 import type { RejectPolicy } from '../transform/context';
 import type { TransformSteps } from '../transform/steps';
 import { Transformer } from '../transform/transformer';
@@ -14,7 +15,7 @@ export interface StageOptions {
   transformer?: Transformer;
   steps?: TransformSteps;
   loader?: Loader;
-  load?: { method?: LoadMethod; batchSize?: number; copyThreshold?: number };
+  load?: UpsertOptions;
 }
 
 /**
@@ -77,7 +78,8 @@ export function resolveStages(
   }
   let loader = options.loader;
   if (loader === undefined) {
-    loader = new Loader({ db: env.db, schema: env.schema, ...options.load });
+    const tuning = resolveUpsertOptions(options.load, 'options.load');
+    loader = new Loader({ db: env.db, schema: env.schema, ...tuning });
   } else if (options.load !== undefined) {
     throw new ValidationError(
       'options.load cannot be combined with options.loader: pass the tuning to the Loader',
