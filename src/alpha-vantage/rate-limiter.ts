@@ -230,7 +230,7 @@ export class RateLimiter {
       shared,
       scope,
       windows,
-      (ms) => clock.sleep(ms, signal),
+      { now: () => clock.now(), sleep: (ms) => clock.sleep(ms, signal) },
       (ms) => this.#o.onWait(ms, 'shared', endpoint),
     );
   }

@@ -86,13 +86,17 @@ export async function acquireShared(
   shared: SharedRateLimit,
   scope: BudgetScope,
   windows: readonly RateWindow[],
-  sleep: (ms: number) => Promise<void>,
+  clock: { now(): number; sleep(ms: number): Promise<void> },
   onWait: (waitMs: number) => void,
 ): Promise<RateTicket> {
   for (;;) {
+    const asked = clock.now();
     const result = await shared.tryAcquire(scope, windows);
     if (result.acquired) return result.ticket;
-    onWait(result.waitMs);
-    await sleep(result.waitMs);
+    // The wait was reckoned while the answer travelled back: sleep that much less (asking again a
+    // moment early costs one statement; waking late costs the slot that moment of its window).
+    const waitMs = Math.max(1, result.waitMs - (clock.now() - asked));
+    onWait(waitMs);
+    await clock.sleep(waitMs);
   }
 }

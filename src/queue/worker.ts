@@ -145,6 +145,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
       });
     options.onJobStart?.(event);
     const abort = new AbortController();
+    // pg-boss gives up on a handler after the job's expireInSeconds and retries the job: stop this
+    // run then too (nothing of it commits), so the job never runs twice at once.
+    const expiry = setTimeout(
+      () => abort.abort(new Error('the job ran past its expireInSeconds')),
+      Math.max(1, job.expireInSeconds) * 1000,
+    );
+    expiry.unref();
     const run = runJob(pipeline, queue === names.backfill, job.data, abort.signal);
     inFlight.set(abort, run);
     try {
@@ -166,6 +173,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<QueueWor
       end('dead', error);
       return { status: 'failed', error, deadLettered: true };
     } finally {
+      clearTimeout(expiry);
       inFlight.delete(abort);
     }
   };

@@ -41,11 +41,12 @@ describe.skipIf(!url)('scale-out: worker processes on one queue and one key', ()
     });
     await installSchema(pool, { schema });
     await installSchema(pool, { schema: ref });
-    // Short expiry and retry delay so a killed worker's job comes back within seconds.
+    // Short expiry and retry delay so a killed worker's job comes back within seconds (the expiry
+    // must still exceed the slowest job on a loaded machine, or pg-boss retries a live one).
     boss = new PgBoss({ connectionString: url, schema: bossSchema, max: 2, supervise: false });
     boss.on('error', () => {});
     await boss.start();
-    await createQueues(boss, DEFAULT_QUEUES, { expireInSeconds: 6, retryDelay: 1, retryLimit: 3 });
+    await createQueues(boss, DEFAULT_QUEUES, { expireInSeconds: 20, retryDelay: 1, retryLimit: 3 });
     env = {
       DATABASE_URL: url,
       ALPHA_VANTAGE_API_KEY: 'WORKERKEY',
@@ -119,7 +120,7 @@ describe.skipIf(!url)('scale-out: worker processes on one queue and one key', ()
     await referenceRun;
     const states = await jobStates();
     expect(states).toHaveLength(60);
-    expect(states.every((j) => j.state === 'completed' && j.retries === 0)).toBe(true);
+    expect(states.filter((j) => j.state !== 'completed' || j.retries !== 0)).toEqual([]);
     // Each job ran once: one job log per (symbol, dataset), all successful.
     const logs = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${schema}.etl_job_logs GROUP BY symbol, dataset, status`,
