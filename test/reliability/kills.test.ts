@@ -85,25 +85,35 @@ describe.runIf(HAS_PG)('processes: SIGKILL at random points', () => {
       let kills = 0;
       let ghosts = 0;
       let orphans = 0;
-      for (const seed of sized([1], [1, 2, 3, 4, 5])) {
-        const schema = await freshSchema(admin, `kill_${seed}`, schemas);
-        const prng = new Prng(seed * 7919);
-        server.reset();
-        for (let k = 0; k < sized(1, 2); k++) {
-          const r = await kill(
-            schema,
-            toChild(work),
-            1 + Math.floor(prng.next() * 10),
-            Math.floor(prng.next() * 60),
-          );
-          kills++;
-          ghosts = Math.max(ghosts, r.ghosts);
-          orphans += r.left;
-          expect(r.ghosts).toBe(0);
+      const seeds = (process.env.RELIABILITY_KILL_SEEDS?.split(',').map(Number) ??
+        sized([1], [1, 2, 3, 4, 5])) as number[];
+      for (const seed of seeds) {
+        try {
+          const schema = await freshSchema(admin, `kill_${seed}`, schemas);
+          const prng = new Prng(seed * 7919);
+          server.reset();
+          for (let k = 0; k < sized(1, 2); k++) {
+            const r = await kill(
+              schema,
+              toChild(work),
+              1 + Math.floor(prng.next() * 10),
+              Math.floor(prng.next() * 60),
+            );
+            kills++;
+            ghosts = Math.max(ghosts, r.ghosts);
+            orphans += r.left;
+            expect(r.ghosts).toBe(0);
+          }
+          const events = await finish(start(schema, toChild(work)));
+          expect(events.filter((e) => e.event === 'job:error')).toEqual([]);
+          await expectGroundTruth(admin, schema, truth, { killed: true });
+        } catch (error) {
+          // The seed replays the kill points: RELIABILITY_KILL_SEEDS=<seed>.
+          (error as Error).message =
+            `kill seed ${seed} (RELIABILITY_KILL_SEEDS=${seed}): ${(error as Error).message}`;
+          report({ ghost_running_jobs: ghosts, summary: `failed at kill seed ${seed}` });
+          throw error;
         }
-        const events = await finish(start(schema, toChild(work)));
-        expect(events.filter((e) => e.event === 'job:error')).toEqual([]);
-        await expectGroundTruth(admin, schema, truth, { killed: true });
       }
       report({
         kills,
