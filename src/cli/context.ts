@@ -20,7 +20,7 @@ export interface CliContext {
   json: boolean;
   interrupts: Interrupts;
   /** Opens the database (once; `main` closes it). Call it after validating the arguments. */
-  open(options: { create: boolean }): Promise<OpenedDb>;
+  open(options: { create: boolean; poolSize?: number }): Promise<OpenedDb>;
 }
 
 /** `{ schema }` when one was chosen, for library calls. */

@@ -43,17 +43,18 @@ export function describeDb(env: CliEnv): string {
  * Opens the CLI's database: `DATABASE_URL`, else the embedded one in `STOCK_ETL_DATA_DIR`. With
  * `create: false` (read-only commands) a missing embedded folder is not created. Either way the
  * connection is tried at once, so an unreachable server fails here, saying which database.
+ * `poolSize` is the PostgreSQL pool's size (default 4; `worker` asks for more with `--concurrency`).
  */
 export async function openDb(
   env: CliEnv,
-  options: { create: boolean; signal?: AbortSignal },
+  options: { create: boolean; poolSize?: number; signal?: AbortSignal },
 ): Promise<OpenedDb> {
   const where = describeDb(env);
   if (env.databaseUrl) {
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: env.databaseUrl,
-      max: 4,
+      max: options.poolSize ?? 4,
       application_name: 'stock-etl',
     });
     // An idle client that loses its server (restart, idle timeout) emits 'error' and the pool

@@ -67,7 +67,9 @@ export async function worker(ctx: CliContext): Promise<number> {
   const apiKey = requireApiKey(ctx.env);
   const boss = await openBoss(ctx, { worker: true, poll });
   try {
-    const opened = await ctx.open({ create: true });
+    // Two queues (jobs, backfill months) of `concurrency` jobs each; a job may hold a second
+    // connection (its lease, the shared limiter), so a fixed pool of 4 would make them wait.
+    const opened = await ctx.open({ create: true, poolSize: 4 + 4 * concurrency });
     await installSchema(opened.db, { ...schemaOption(ctx), signal: ctx.interrupts.signal });
     const extractor = extractorFor(ctx, opened, apiKey, {
       spends: true,
