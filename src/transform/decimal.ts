@@ -116,6 +116,27 @@ export function fitsBigint(text: string): boolean {
   return digits <= BIGINT_MAX; // same length: lexical order is numeric order
 }
 
+/** PostgreSQL `numeric` holds at most this many digits before the decimal point… */
+const NUMERIC_MAX_INTEGER_DIGITS = 131_072;
+/** …and this many after it. */
+const NUMERIC_MAX_FRACTION_DIGITS = 16_383;
+
+/**
+ * True when plain decimal `text` fits PostgreSQL `numeric` (≤ 131,072 digits before the point,
+ * ≤ 16,383 after), so one absurd price is quarantined instead of failing the whole insert with
+ * "value overflows numeric format". `text` must satisfy `isPlainDecimal`.
+ */
+export function fitsNumeric(text: string): boolean {
+  if (text.length <= 16_383) return true;
+  const start = text.charCodeAt(0) === MINUS ? 1 : 0;
+  const dot = text.indexOf('.');
+  const intEnd = dot < 0 ? text.length : dot;
+  let i = start;
+  while (i < intEnd - 1 && text.charCodeAt(i) === ZERO) i++;
+  if (intEnd - i > NUMERIC_MAX_INTEGER_DIGITS) return false;
+  return dot < 0 || text.length - dot - 1 <= NUMERIC_MAX_FRACTION_DIGITS;
+}
+
 /** True when plain decimal `text` is below zero (`"-0.00"` is zero, not negative). */
 export function isNegativeDecimal(text: string): boolean {
   if (text.charCodeAt(0) !== MINUS) return false;

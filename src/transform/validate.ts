@@ -3,6 +3,7 @@ import {
   compareDecimals,
   compareDecimalText,
   fitsBigint,
+  fitsNumeric,
   isDigits,
   isNegativeDecimal,
   isPlainDecimal,
@@ -41,6 +42,7 @@ export function priceProblem(field: string, value: unknown): string | null {
   if (typeof value !== 'string') return `${field} is missing`;
   if (!isPlainDecimal(value)) return `${field} is not a plain decimal: ${describeValue(value)}`;
   if (isNegativeDecimal(value)) return `${field} is negative: ${shown(value)}`;
+  if (!fitsNumeric(value)) return `${field} is too large for numeric: ${shown(value)}`;
   return null;
 }
 
@@ -48,6 +50,7 @@ export function priceProblem(field: string, value: unknown): string | null {
 export function signedDecimalProblem(field: string, value: unknown): string | null {
   if (typeof value !== 'string') return `${field} is missing`;
   if (!isPlainDecimal(value)) return `${field} is not a plain decimal: ${describeValue(value)}`;
+  if (!fitsNumeric(value)) return `${field} is too large for numeric: ${shown(value)}`;
   return null;
 }
 
@@ -126,6 +129,20 @@ export function validateBar(bar: BarValues): string | null {
       priceProblem('low', low) ??
       priceProblem('close', close)
     );
+  }
+  // Only a text this long can overflow numeric: the common path costs four length reads.
+  if (
+    (open as string).length > 16_383 ||
+    (high as string).length > 16_383 ||
+    (low as string).length > 16_383 ||
+    (close as string).length > 16_383
+  ) {
+    const problem =
+      priceProblem('open', open) ??
+      priceProblem('high', high) ??
+      priceProblem('low', low) ??
+      priceProblem('close', close);
+    if (problem !== null) return problem;
   }
   if (volume !== null) {
     const problem = volumeProblem('volume', volume);

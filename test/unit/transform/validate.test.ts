@@ -31,6 +31,26 @@ describe('validateBar', () => {
     expect(validateBar(bar('2024-03-11', overrides))).toBe(reason);
   });
 
+  it('rejects a price numeric cannot store, instead of failing the whole insert (issue 12 fuzz)', () => {
+    const digits = (n: number) => `1${'0'.repeat(n - 1)}`;
+    // 131,072 digits before the point and 16,383 after are PostgreSQL numeric's limits.
+    expect(validateBar(bar('2024-03-11', { high: digits(131_072) }))).toBeNull();
+    expect(validateBar(bar('2024-03-11', { high: digits(131_073) }))).toMatch(
+      /^high is too large for numeric: 1000/,
+    );
+    expect(validateBar(bar('2024-03-11', { high: `${digits(131_073)}.5` }))).toMatch(
+      /^high is too large for numeric/,
+    );
+    expect(validateBar(bar('2024-03-11', { low: `1.${'0'.repeat(16_383)}` }))).toBeNull();
+    expect(validateBar(bar('2024-03-11', { low: `1.${'0'.repeat(16_384)}` }))).toMatch(
+      /^low is too large for numeric/,
+    );
+    // Leading zeros do not count: this open is 1.5 (and below the low).
+    expect(validateBar(bar('2024-03-11', { open: `0000${'0'.repeat(200_000)}1.5` }))).toMatch(
+      /^low 99\.2500 > open 0000/,
+    );
+  });
+
   it('reports a missing field instead of crashing on a non-string', () => {
     const broken = { ...bar('2024-03-11'), open: undefined } as unknown as Parameters<
       typeof validateBar
