@@ -318,6 +318,11 @@ export async function startFakeAlphaVantage(
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+  // Node's server drops an idle keep-alive connection after 5 s, while undici (fetch, ky) keeps
+  // one for 4 s: on a loaded machine the two race and a request sent on a socket the server is
+  // closing fails with ECONNRESET, a fault nobody asked for. Outlive the client's idle timeout
+  // (close() still ends every connection at once). Resets on purpose are the `faults` option's.
+  server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
