@@ -17,7 +17,6 @@ import { Transformer } from '../../src/transform/transformer';
 import {
   BASES,
   conflictingKeys,
-  fuzzCase,
   inputBars,
   type Model,
   modelOf,
@@ -27,6 +26,7 @@ import {
   wrongRow,
   zoneOf,
 } from './fuzz-model';
+import { fuzzCase } from './fuzz-mutations';
 import {
   API_KEY,
   dropSchemas,
