@@ -1,11 +1,12 @@
 /**
- * The public surface of `stock-etl` and `stock-etl/testing`, spelled out. Adding, removing or
- * renaming an export fails this test on purpose: change the list here in the same commit, and
- * add a CHANGELOG line (a removal is a breaking change). See CONTRIBUTING.md, "Public surface".
+ * The public surface of `stock-etl`, `stock-etl/testing` and `stock-etl/queue`, spelled out.
+ * Adding, removing or renaming an export fails this test on purpose: change the list here in the
+ * same commit, and add a CHANGELOG line (a removal is a breaking change). See CONTRIBUTING.md, "Public surface".
  */
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as main from '../../../src/index';
+import * as queue from '../../../src/queue/index';
 import * as testing from '../../../src/testing/index';
 
 const MAIN_VALUES = [
@@ -371,6 +372,38 @@ function typeExports(file: string): string[] {
     .sort();
 }
 
+const QUEUE_VALUES = [
+  'DEFAULT_QUEUES',
+  'DEFAULT_QUEUE_RETRY',
+  'DEFAULT_STOP_TIMEOUT_MS',
+  'DEFAULT_WORKER_CONCURRENCY',
+  'TRANSIENT_CODES',
+  'backfillJobKey',
+  'createQueues',
+  'enqueueBackfill',
+  'enqueueBatch',
+  'isTransientCode',
+  'runJobKey',
+  'startWorker',
+];
+
+const QUEUE_TYPES = [
+  'BackfillJobData',
+  'DeadJobData',
+  'EnqueueBackfillOptions',
+  'EnqueueBatchOptions',
+  'EnqueueOptions',
+  'EnqueueResult',
+  'EnqueuedJob',
+  'QueueNames',
+  'QueueRetryOptions',
+  'QueueWorker',
+  'RunJobData',
+  'StartWorkerOptions',
+  'WorkerJobEvent',
+  'WorkerJobOutcome',
+];
+
 describe('the public surface', () => {
   it('stock-etl exports exactly these values', () => {
     expect(Object.keys(main).sort()).toEqual(MAIN_VALUES);
@@ -382,6 +415,14 @@ describe('the public surface', () => {
 
   it('stock-etl exports exactly these types', () => {
     expect(typeExports('src/index.ts')).toEqual(MAIN_TYPES);
+  });
+
+  it('stock-etl/queue exports exactly these values', () => {
+    expect(Object.keys(queue).sort()).toEqual(QUEUE_VALUES);
+  });
+
+  it('stock-etl/queue exports exactly these types', () => {
+    expect(typeExports('src/queue/index.ts')).toEqual(QUEUE_TYPES);
   });
 
   it('stock-etl/testing exports exactly these types', () => {
