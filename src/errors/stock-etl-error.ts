@@ -81,7 +81,8 @@ export function errorCodeOf(error: unknown): string {
   return driverSqlstate(error) === undefined ? 'INTERNAL' : 'DATABASE';
 }
 
-const ERROR_CODES: ReadonlySet<string> = new Set<StockEtlErrorCode>([
+/** Every {@link StockEtlErrorCode}, for the guard above and the tests. @internal */
+export const ERROR_CODES: ReadonlySet<string> = new Set<StockEtlErrorCode>([
   'RATE_LIMITED',
   'DAILY_LIMIT',
   'PREMIUM_ENDPOINT',

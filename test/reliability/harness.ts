@@ -31,23 +31,11 @@ export const MARKET_NOW = new Date('2024-07-15T21:00:00Z');
 /** The API key every scenario uses; the key-leak scan searches everything for it. */
 export const API_KEY = 'RELIAB1LITYKEY7Q2Z';
 
-/** Every `StockEtlErrorCode`: a failure with another code (or `INTERNAL`) is untyped. */
-export const KNOWN_CODES: ReadonlySet<string> = new Set([
-  'RATE_LIMITED',
-  'DAILY_LIMIT',
-  'PREMIUM_ENDPOINT',
-  'INVALID_API_KEY',
-  'INVALID_REQUEST',
-  'UPSTREAM',
-  'BAD_RESPONSE',
-  'VALIDATION',
-  'SCHEMA',
-  'ABORTED',
-  'REJECTED_ROWS',
-  'DATABASE',
-  'STEP',
-  'SOURCE_FILE',
-]);
+/**
+ * Every `StockEtlErrorCode`, the library's own list: a failure with another code (or `INTERNAL`)
+ * is untyped.
+ */
+export { ERROR_CODES as KNOWN_CODES } from '../../src/errors/stock-etl-error';
 
 /** Figures a scenario reports; scripts/reliability.mjs sums them into results.json. */
 export interface ScenarioFigures {
