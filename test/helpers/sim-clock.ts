@@ -1,11 +1,5 @@
 import type { Clock } from '../../src/clock';
-import { AbortedError } from '../../src/errors/aborted-error';
-
-interface Sleeper {
-  at: number;
-  seq: number;
-  resolve: () => void;
-}
+import { SleepQueue } from './sleep-queue';
 
 interface Alarm {
   at: number;
@@ -20,8 +14,7 @@ interface Alarm {
  */
 export class SimClock implements Clock {
   #now: number;
-  #seq = 0;
-  #sleepers: Sleeper[] = [];
+  #sleepers = new SleepQueue();
   #alarms: Alarm[] = [];
   #limit = Number.NEGATIVE_INFINITY;
   #pumping = false;
@@ -37,31 +30,13 @@ export class SimClock implements Clock {
 
   /** Sleeps pending (a stopped loop must leave none). */
   get pending(): number {
-    return this.#sleepers.length;
+    return this.#sleepers.size;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new AbortedError('The wait was aborted', { cause: signal.reason }));
-        return;
-      }
-      const sleeper: Sleeper = {
-        at: this.#now + Math.max(0, ms),
-        seq: this.#seq++,
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
-        reject(new AbortedError('The wait was aborted', { cause: signal?.reason }));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#sleepers.push(sleeper);
-      this.#pump();
-    });
+    const sleeping = this.#sleepers.add(this.#now + Math.max(0, ms), signal);
+    if (!signal?.aborted) this.#pump();
+    return sleeping;
   }
 
   /** Runs `fn` (awaited) when the clock passes `at`. */
@@ -87,8 +62,7 @@ export class SimClock implements Clock {
       try {
         for (;;) {
           await settle();
-          this.#sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-          const next = this.#sleepers[0];
+          const next = this.#sleepers.next();
           if (!next || next.at > this.#limit) {
             if (next) this.#parked?.();
             return;
@@ -98,9 +72,8 @@ export class SimClock implements Clock {
             this.#now = Math.max(this.#now, alarm.at);
             await alarm.run();
           }
-          this.#sleepers.shift();
           this.#now = Math.max(this.#now, next.at);
-          next.resolve();
+          this.#sleepers.wake(next);
         }
       } finally {
         this.#pumping = false;

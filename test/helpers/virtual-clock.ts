@@ -1,11 +1,5 @@
 import type { Clock } from '../../src/clock';
-import { AbortedError } from '../../src/errors/aborted-error';
-
-interface Timer {
-  at: number;
-  seq: number;
-  resolve: () => void;
-}
+import { SleepQueue } from './sleep-queue';
 
 /**
  * Virtual time for code with several concurrent sleepers (a scheduler loop and the runs it
@@ -14,8 +8,7 @@ interface Timer {
  */
 export class VirtualClock implements Clock {
   #now: number;
-  #seq = 0;
-  #timers: Timer[] = [];
+  #timers = new SleepQueue();
 
   constructor(start: Date | number) {
     this.#now = typeof start === 'number' ? start : start.getTime();
@@ -26,26 +19,7 @@ export class VirtualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new AbortedError('The wait was aborted', { cause: signal.reason }));
-        return;
-      }
-      const timer: Timer = {
-        at: this.#now + Math.max(0, ms),
-        seq: this.#seq++,
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.#timers = this.#timers.filter((t) => t !== timer);
-        reject(new AbortedError('The wait was aborted', { cause: signal?.reason }));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#timers.push(timer);
-    });
+    return this.#timers.add(this.#now + Math.max(0, ms), signal);
   }
 
   /** Moves time forward to `target`, firing every timer due on the way, in order. */
@@ -53,12 +27,10 @@ export class VirtualClock implements Clock {
     const end = typeof target === 'number' ? target : target.getTime();
     await settle();
     for (;;) {
-      this.#timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const next = this.#timers[0];
+      const next = this.#timers.next();
       if (!next || next.at > end) break;
-      this.#timers.shift();
       this.#now = Math.max(this.#now, next.at);
-      next.resolve();
+      this.#timers.wake(next);
       await settle();
     }
     this.#now = Math.max(this.#now, end);
